@@ -1,0 +1,2 @@
+export { loadConfig, parseConfig, describeIssue, type LoadedConfig } from './load.js';
+export { configSchema, baudRates, type Config } from './schema.js';

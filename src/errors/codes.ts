@@ -1,0 +1,33 @@
+/**
+ * The catalog of stable error codes. Each code has the HTTP status it maps to at an API boundary and
+ * a one-line description; docs/errors.md lists the same codes, and a test keeps the two in sync.
+ */
+export const errorCatalog = {
+  CONFIG_INVALID: { status: 500, description: 'The configuration file failed validation.' },
+  CONFIG_UNREADABLE: { status: 500, description: 'The configuration file could not be read or parsed as YAML.' },
+
+  AUTH_REQUIRED: { status: 401, description: 'The request carries no credentials or wrong ones.' },
+  AUTH_FORBIDDEN: { status: 403, description: "The user's role does not allow this action." },
+  AUTH_ORIGIN_REJECTED: { status: 403, description: "A websocket upgrade came from an origin other than the front's own." },
+  AUTH_PROXY_REJECTED: { status: 403, description: 'A request reached the hub without the proxy secret or from a non-loopback peer.' },
+  AUTH_USER_INVALID: { status: 400, description: 'A user name, role or password was rejected by the users file rules.' },
+  AUTH_USER_EXISTS: { status: 409, description: 'A user with that name already exists.' },
+  AUTH_USER_NOT_FOUND: { status: 404, description: 'No user with that name exists in the users file.' },
+
+  SERIAL_LINK_CLOSED: { status: 503, description: 'The radio gateway link is not open, so nothing can be sent now.' },
+  SERIAL_WRITE_FAILED: { status: 502, description: 'Writing to the serial port failed.' },
+
+  PROTOCOL_COMMAND_INVALID: { status: 400, description: 'A command was rejected before sending because the dialect or firmware cannot take it.' },
+  PROTOCOL_MESSAGE_INVALID: { status: 400, description: 'A websocket or REST message failed schema validation.' },
+
+  NODE_NOT_FOUND: { status: 404, description: 'No node with that id has been seen.' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No API route matches the request.' },
+
+  INTERNAL: { status: 500, description: 'An unexpected error; the process logged it with its stack.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export function httpStatusOf(code: ErrorCode): number {
+  return errorCatalog[code].status;
+}
