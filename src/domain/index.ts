@@ -1,0 +1,2 @@
+export { NodeRegistry } from './node-registry.js';
+export type { NodePacket, DecodedMetric } from './packet.js';

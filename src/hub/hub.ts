@@ -1,0 +1,135 @@
+import type { RoleResolver } from '../auth/types.js';
+import { NodeRegistry } from '../domain/index.js';
+import type { NodePacket } from '../domain/index.js';
+import type { Logger } from '../log/logger.js';
+import type { LinkStatus } from '../protocol/index.js';
+import type { RadioLink } from '../radio/link.js';
+import { CommandService } from './commands.js';
+import { startHubServer, type HubServer } from './server.js';
+import { WebsocketApi } from './ws-api.js';
+
+/** What the hub needs from a dialect: one line in, one decoded result out; pure functions. */
+export interface DialectCodec {
+  decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'other' };
+  encode(nodeId: number, payload: string): string;
+}
+
+export interface HubOptions {
+  port: number;
+  /** 127.0.0.1 unless a test proves the peer check on a wider bind. */
+  host?: string;
+  pingIntervalMs: number;
+  link: RadioLink;
+  codec: DialectCodec;
+  roles: RoleResolver;
+  secretMatches: (presented: string) => boolean;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The hub process's core: radio lines become node updates for every websocket client, and commands
+ * from clients become radio lines. start() opens the link and the server; stop() undoes both.
+ */
+export class Hub {
+  readonly #options: HubOptions;
+  readonly #registry = new NodeRegistry();
+  readonly #malformed = new Map<string, number>();
+  #server: HubServer | null = null;
+  #websocket: WebsocketApi | null = null;
+  readonly #startedAt: Date;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+    this.#startedAt = this.#now();
+  }
+
+  get port(): number {
+    if (this.#server === null) {
+      throw new Error('hub not started');
+    }
+    return this.#server.port;
+  }
+
+  get registry(): NodeRegistry {
+    return this.#registry;
+  }
+
+  async start(): Promise<void> {
+    const { link, logger } = this.#options;
+    const commands = new CommandService({ link, encode: (id, payload) => this.#options.codec.encode(id, payload), logger: logger.child({ component: 'commands' }) });
+    const websocket = new WebsocketApi({
+      commands,
+      nodes: () => this.#registry.list(),
+      linkStatus: () => this.linkStatus(),
+      refreshActor: async (actor) => {
+        const role = await this.#options.roles.roleOf(actor.name);
+        return role === null ? null : { ...actor, role };
+      },
+      pingIntervalMs: this.#options.pingIntervalMs,
+      logger: logger.child({ component: 'websocket' }),
+    });
+    this.#websocket = websocket;
+
+    this.#registry.onChange((node) => websocket.broadcastNode(node));
+    link.on('line', this.#onLine);
+    link.on('status', this.#onStatus);
+
+    this.#server = await startHubServer({
+      port: this.#options.port,
+      host: this.#options.host ?? '127.0.0.1',
+      auth: { secretMatches: this.#options.secretMatches, roles: this.#options.roles },
+      websocket,
+      rest: {
+        commands,
+        nodes: () => this.#registry.list(),
+        node: (id) => this.#registry.get(id),
+        linkStatus: () => this.linkStatus(),
+        health: () => ({ websocketClients: websocket.clientCount, invalidClientMessages: websocket.invalidMessageCount }),
+        startedAt: this.#startedAt,
+      },
+      logger: logger.child({ component: 'hub-server' }),
+    });
+    link.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#options.link.off('line', this.#onLine);
+    this.#options.link.off('status', this.#onStatus);
+    await this.#options.link.stop();
+    await this.#server?.close();
+    this.#server = null;
+  }
+
+  /** The link's status with the codec's drop counts added to the framer's. */
+  linkStatus(): LinkStatus {
+    const status = this.#options.link.status();
+    const dropped = { ...status.dropped };
+    for (const [reason, count] of this.#malformed) {
+      dropped[reason] = (dropped[reason] ?? 0) + count;
+    }
+    return { ...status, dropped };
+  }
+
+  readonly #onLine = (line: string): void => {
+    const result = this.#options.codec.decode(line);
+    switch (result.kind) {
+      case 'packet':
+        this.#registry.apply(result.packet, this.#now());
+        break;
+      case 'malformed':
+        this.#malformed.set(result.reason, (this.#malformed.get(result.reason) ?? 0) + 1);
+        break;
+      case 'other':
+        break;
+    }
+  };
+
+  readonly #onStatus = (): void => {
+    this.#websocket?.broadcastLink(this.linkStatus());
+  };
+
+  #now(): Date {
+    return this.#options.now?.() ?? new Date();
+  }
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { GatehouseError } from '../errors/index.js';
+import { commandRequestBody, type LinkStatus, type Node } from '../protocol/index.js';
+import type { Actor, CommandService } from './commands.js';
+
+export interface RestApiOptions {
+  commands: CommandService;
+  nodes: () => Node[];
+  node: (id: number) => Node | undefined;
+  linkStatus: () => LinkStatus;
+  /** Extra figures for /api/health, such as client and message counts. */
+  health: () => Record<string, number>;
+  startedAt: Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the hub's onRequest hook from the proxy headers; every route runs after it. */
+    actor: Actor;
+  }
+}
+
+/** Register the REST routes under /api. Role checks happen in the services the routes call. */
+export function registerRestApi(app: FastifyInstance, options: RestApiOptions): void {
+  app.get('/api/nodes', () => options.nodes());
+
+  app.get<{ Params: { id: string } }>('/api/nodes/:id', (request) => {
+    const id = parseNodeId(request.params.id);
+    const node = options.node(id);
+    if (node === undefined) {
+      throw new GatehouseError('NODE_NOT_FOUND', `node ${id} not found: no packet from it has arrived since the hub started`, { context: { nodeId: id } });
+    }
+    return node;
+  });
+
+  app.post<{ Params: { id: string } }>('/api/nodes/:id/commands', async (request, reply) => {
+    const id = parseNodeId(request.params.id);
+    const body = commandRequestBody.safeParse(request.body);
+    if (!body.success) {
+      throw new GatehouseError('PROTOCOL_MESSAGE_INVALID', 'invalid command body: expected JSON {"payload": "<1 to 64 characters>"}', {
+        context: { nodeId: id },
+      });
+    }
+    const command = await options.commands.send(request.actor, id, body.data.payload);
+    return reply.code(202).send(command);
+  });
+
+  app.get('/api/health', () => {
+    const link = options.linkStatus();
+    return {
+      status: link.state === 'open' ? 'ok' : 'degraded',
+      uptimeSeconds: Math.round((Date.now() - options.startedAt.getTime()) / 1000),
+      links: [link],
+      nodes: options.nodes().length,
+      ...options.health(),
+    };
+  });
+}
+
+function parseNodeId(text: string): number {
+  const id = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(id >= 1 && id <= 1023)) {
+    throw new GatehouseError('PROTOCOL_MESSAGE_INVALID', `invalid node id "${text.slice(0, 20)}": expected an integer from 1 to 1023`, {
+      context: { nodeId: text.slice(0, 20) },
+    });
+  }
+  return id;
+}

@@ -1,0 +1,194 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { GatehouseError, isGatehouseError } from '../errors/index.js';
+import type { Logger } from '../log/logger.js';
+import {
+  type ClientMessage,
+  clientMessageSchema,
+  type LinkStatus,
+  maxClientMessageBytes,
+  type Node,
+  type ServerMessage,
+} from '../protocol/index.js';
+import type { Actor, CommandService } from './commands.js';
+
+export interface WebsocketApiOptions {
+  commands: CommandService;
+  /** Current nodes and link status, read for each new client's snapshot. */
+  nodes: () => Node[];
+  linkStatus: () => LinkStatus;
+  /** Resolves the actor's current role again before each action, so a role change applies at once. */
+  refreshActor: (actor: Actor) => Promise<Actor | null>;
+  pingIntervalMs: number;
+  logger: Logger;
+}
+
+/**
+ * A client whose send buffer grows past this is too slow to follow live updates (or gone without a
+ * FIN); it is disconnected so it cannot make the hub buffer without bound. It reconnects and gets a
+ * fresh snapshot.
+ */
+const maxBufferedBytes = 4 * 1024 * 1024;
+
+interface Client {
+  socket: WebSocket;
+  actor: Actor;
+  alive: boolean;
+  logger: Logger;
+}
+
+/** The hub's websocket API: snapshot on connect, broadcasts of node and link changes, commands. */
+export class WebsocketApi {
+  readonly #options: WebsocketApiOptions;
+  readonly #server: WebSocketServer;
+  readonly #clients = new Set<Client>();
+  readonly #pingTimer: NodeJS.Timeout;
+  #invalidMessages = 0;
+
+  constructor(options: WebsocketApiOptions) {
+    this.#options = options;
+    this.#server = new WebSocketServer({ noServer: true, maxPayload: maxClientMessageBytes, perMessageDeflate: false });
+    this.#pingTimer = setInterval(() => this.#pingAll(), options.pingIntervalMs);
+    this.#pingTimer.unref();
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  get invalidMessageCount(): number {
+    return this.#invalidMessages;
+  }
+
+  /** Complete an upgrade that the caller has already authenticated. */
+  accept(request: IncomingMessage, socket: Duplex, head: Buffer, actor: Actor): void {
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, actor));
+  }
+
+  broadcastNode(node: Node): void {
+    this.#broadcast({ type: 'node', node });
+  }
+
+  broadcastLink(link: LinkStatus): void {
+    this.#broadcast({ type: 'link', link });
+  }
+
+  /** Close every client with 1001 (going away) and stop pinging. */
+  close(): void {
+    clearInterval(this.#pingTimer);
+    for (const client of this.#clients) {
+      client.socket.close(1001, 'hub stopping');
+    }
+    this.#server.close();
+  }
+
+  #onConnection(socket: WebSocket, actor: Actor): void {
+    const client: Client = { socket, actor, alive: true, logger: this.#options.logger.child({ user: actor.name, client: actor.client }) };
+    this.#clients.add(client);
+    client.logger.debug({ role: actor.role }, 'websocket client connected');
+
+    // ws emits 'error' for protocol violations such as a frame over maxPayload; without a listener
+    // the error would be thrown and end the process.
+    socket.on('error', (error) => client.logger.warn({ err: error }, 'websocket client error'));
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    socket.on('close', () => {
+      this.#clients.delete(client);
+      client.logger.debug('websocket client disconnected');
+    });
+    socket.on('message', (data, isBinary) => {
+      // binaryType is the default 'nodebuffer', so a text message arrives as one Buffer.
+      const text = !isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : null;
+      this.#onMessage(client, text).catch((error: unknown) => {
+        client.logger.error({ err: error }, 'websocket message handler failed');
+      });
+    });
+
+    this.#send(client, {
+      type: 'snapshot',
+      user: { name: actor.name, role: actor.role },
+      link: this.#options.linkStatus(),
+      nodes: this.#options.nodes(),
+    });
+  }
+
+  async #onMessage(client: Client, text: string | null): Promise<void> {
+    const message = this.#parse(text);
+    if (message === null) {
+      this.#invalidMessages += 1;
+      this.#send(client, {
+        type: 'error',
+        id: null,
+        error: { code: 'PROTOCOL_MESSAGE_INVALID', message: 'invalid message: expected a JSON text message matching the websocket API schema' },
+      });
+      return;
+    }
+
+    try {
+      const actor = await this.#options.refreshActor(client.actor);
+      if (actor === null) {
+        throw new GatehouseError('AUTH_FORBIDDEN', 'forbidden: this user no longer exists', { context: { user: client.actor.name } });
+      }
+      client.actor = actor;
+      const command = await this.#options.commands.send(actor, message.nodeId, message.payload);
+      this.#send(client, { type: 'reply', id: message.id, command });
+    } catch (error) {
+      if (!isGatehouseError(error)) {
+        throw error;
+      }
+      client.logger.info({ code: error.code, nodeId: message.nodeId }, 'websocket command rejected');
+      this.#send(client, { type: 'error', id: message.id, error: { code: error.code, message: error.message } });
+    }
+  }
+
+  #parse(text: string | null): ClientMessage | null {
+    if (text === null) {
+      return null;
+    }
+    try {
+      const result = clientMessageSchema.safeParse(JSON.parse(text));
+      return result.success ? result.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #broadcast(message: ServerMessage): void {
+    // Serialize once for every client.
+    const text = JSON.stringify(message);
+    for (const client of this.#clients) {
+      this.#sendText(client, text);
+    }
+  }
+
+  #send(client: Client, message: ServerMessage): void {
+    this.#sendText(client, JSON.stringify(message));
+  }
+
+  #sendText(client: Client, text: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) {
+      return;
+    }
+    if (client.socket.bufferedAmount > maxBufferedBytes) {
+      client.logger.warn({ bufferedBytes: client.socket.bufferedAmount }, 'websocket client too slow, disconnecting');
+      client.socket.terminate();
+      return;
+    }
+    client.socket.send(text);
+  }
+
+  /** Ping every client; one that did not answer the previous ping is terminated. */
+  #pingAll(): void {
+    for (const client of this.#clients) {
+      if (!client.alive) {
+        client.logger.info('websocket client missed a ping, terminating');
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+}
