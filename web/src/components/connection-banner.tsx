@@ -1,0 +1,44 @@
+import { clock } from '../clock.js';
+import { formatDelay } from '../format.js';
+import type { HubConnection } from '../hub-connection.js';
+import type { HubStore } from '../hub-store.js';
+import { useObservable } from '../observable.js';
+
+/** The state of the websocket to the hub: connected, connecting, or reconnecting in N s. */
+export function ConnectionBanner({ store, connection }: { store: HubStore; connection: HubConnection }) {
+  const state = useObservable(store.connection);
+  const hubError = useObservable(store.hubError);
+
+  return (
+    <div class="banners">
+      <div class={`banner banner-${state.phase}`} role="status">
+        {state.phase === 'open' && 'Connected to the hub.'}
+        {state.phase === 'connecting' && 'Connecting to the hub…'}
+        {state.phase === 'waiting' && <Reconnecting retryAt={state.retryAt} connection={connection} />}
+      </div>
+      {hubError !== null && (
+        <p class="banner banner-error" role="alert">
+          The hub reported an error: {hubError.message} (<code>{hubError.code}</code>)
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Reconnecting({ retryAt, connection }: { retryAt: number; connection: HubConnection }) {
+  const now = useObservable(clock);
+  return (
+    <>
+      <span>Connection to the hub lost. Reconnecting in {formatDelay(retryAt - now)}.</span>{' '}
+      <button
+        type="button"
+        class="link-button"
+        onClick={() => {
+          connection.reconnectNow();
+        }}
+      >
+        Reconnect now
+      </button>
+    </>
+  );
+}

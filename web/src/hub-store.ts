@@ -1,0 +1,184 @@
+import type { Command, ErrorBody, LinkStatus, Node, Role } from '../../src/protocol/index.js';
+import { Observable } from './observable.js';
+
+export interface User {
+  name: string;
+  role: Role;
+}
+
+/** Link status as last received, with the browser time it arrived, so a retry delay can count down. */
+export interface ReceivedLinkStatus {
+  status: LinkStatus;
+  receivedAt: number;
+}
+
+/** State of the websocket to the hub, as the connection banner shows it. */
+export type ConnectionPhase =
+  | { phase: 'connecting' }
+  | { phase: 'open' }
+  | { phase: 'waiting'; retryAt: number };
+
+/** Last command sent to one node from this page, and what became of it. */
+export interface CommandStatus {
+  id: string;
+  payload: string;
+  state: 'pending' | Command['state'] | 'error';
+  /** Why the command failed, in words; null unless the state is 'error'. */
+  message: string | null;
+  /** ISO 8601 time the hub accepted the command; null until a reply arrives. */
+  time: string | null;
+}
+
+/** Hub messages this page dropped, by reason. */
+export interface DropCounts {
+  invalidJson: number;
+  invalidMessage: number;
+}
+
+export type DropReason = keyof DropCounts;
+
+export function canSendCommands(user: User | null): boolean {
+  return user?.role === 'admin' || user?.role === 'operator';
+}
+
+/**
+ * Everything the page shows, split into observables so that a `node` message re-renders one node card
+ * and a `link` message only the link panel.
+ */
+export class HubStore {
+  readonly user = new Observable<User | null>(null);
+  readonly link = new Observable<ReceivedLinkStatus | null>(null);
+  /** Ids of the known nodes, ascending. */
+  readonly nodeIds = new Observable<readonly number[]>([]);
+  readonly connection = new Observable<ConnectionPhase>({ phase: 'connecting' });
+  readonly dropped = new Observable<DropCounts>({ invalidJson: 0, invalidMessage: 0 });
+  /** Last hub error that answers no command of this page. */
+  readonly hubError = new Observable<ErrorBody | null>(null);
+  /** True once the first snapshot arrived; the page shows a placeholder until then. */
+  readonly synced = new Observable<boolean>(false);
+
+  readonly #nodes = new Map<number, Observable<Node>>();
+  readonly #commands = new Map<number, Observable<CommandStatus | null>>();
+  /** Node id of each command that still waits for its reply, by command id. */
+  readonly #pendingCommands = new Map<string, number>();
+
+  node(id: number): Observable<Node> | undefined {
+    return this.#nodes.get(id);
+  }
+
+  /** Returns the observable status of the last command to node `nodeId`, creating it on first use. */
+  command(nodeId: number): Observable<CommandStatus | null> {
+    let status = this.#commands.get(nodeId);
+    if (status === undefined) {
+      status = new Observable<CommandStatus | null>(null);
+      this.#commands.set(nodeId, status);
+    }
+    return status;
+  }
+
+  /** Replaces all state with a fresh snapshot; cards of nodes that are still there keep their elements. */
+  applySnapshot(user: User, link: LinkStatus, nodes: readonly Node[], receivedAt: number): void {
+    const current = this.user.get();
+    if (current === null || current.name !== user.name || current.role !== user.role) {
+      this.user.set({ name: user.name, role: user.role });
+    }
+    this.applyLink(link, receivedAt);
+
+    const ids = new Set(nodes.map((node) => node.id));
+    for (const id of [...this.#nodes.keys()]) {
+      if (!ids.has(id)) {
+        this.#nodes.delete(id);
+      }
+    }
+    for (const node of nodes) {
+      this.#storeNode(node);
+    }
+    this.#publishNodeIds();
+    this.hubError.set(null);
+    this.synced.set(true);
+  }
+
+  applyNode(node: Node): void {
+    const isNew = !this.#nodes.has(node.id);
+    this.#storeNode(node);
+    if (isNew) {
+      this.#publishNodeIds();
+    }
+  }
+
+  applyLink(status: LinkStatus, receivedAt: number): void {
+    this.link.set({ status, receivedAt });
+  }
+
+  /** Records that command `id` went out to node `nodeId` and now waits for the hub's reply. */
+  commandSent(id: string, nodeId: number, payload: string): void {
+    this.#pendingCommands.set(id, nodeId);
+    this.command(nodeId).set({ id, payload, state: 'pending', message: null, time: null });
+  }
+
+  /** Records a command that never left the page, for example because the hub is not connected. */
+  commandRejected(nodeId: number, payload: string, message: string): void {
+    this.command(nodeId).set({ id: '', payload, state: 'error', message, time: null });
+  }
+
+  applyReply(id: string, command: Command): void {
+    const nodeId = this.#pendingCommands.get(id) ?? command.nodeId;
+    this.#pendingCommands.delete(id);
+    this.#updateCommand(nodeId, id, (status) => ({ ...status, state: command.state, time: command.time }));
+  }
+
+  /** Shows a hub error next to the command it answers, or in the page's error line if it answers none. */
+  applyError(id: string | null, error: ErrorBody): void {
+    const nodeId = id === null ? undefined : this.#pendingCommands.get(id);
+    if (id === null || nodeId === undefined) {
+      this.hubError.set(error);
+      return;
+    }
+    this.#pendingCommands.delete(id);
+    this.#updateCommand(nodeId, id, (status) => ({ ...status, state: 'error', message: error.message }));
+  }
+
+  countDrop(reason: DropReason): void {
+    const counts = this.dropped.get();
+    this.dropped.set({ ...counts, [reason]: counts[reason] + 1 });
+  }
+
+  /** Marks every command still waiting for a reply as failed, because a closed socket brings none. */
+  connectionLost(): void {
+    for (const [id, nodeId] of this.#pendingCommands) {
+      this.#updateCommand(nodeId, id, (status) => ({
+        ...status,
+        state: 'error',
+        message: 'The connection closed before the hub replied; the command may or may not have been sent.',
+      }));
+    }
+    this.#pendingCommands.clear();
+  }
+
+  #storeNode(node: Node): void {
+    const existing = this.#nodes.get(node.id);
+    if (existing === undefined) {
+      this.#nodes.set(node.id, new Observable(node));
+    } else {
+      existing.set(node);
+    }
+  }
+
+  #publishNodeIds(): void {
+    const ids = [...this.#nodes.keys()].sort((a, b) => a - b);
+    const previous = this.nodeIds.get();
+    const unchanged = ids.length === previous.length && ids.every((id, index) => id === previous[index]);
+    if (!unchanged) {
+      this.nodeIds.set(ids);
+    }
+  }
+
+  /** Applies `change` to the status of command `id` if it is still the last command shown for the node. */
+  #updateCommand(nodeId: number, id: string, change: (status: CommandStatus) => CommandStatus): void {
+    const observable = this.command(nodeId);
+    const status = observable.get();
+    if (status !== null && status.id === id) {
+      observable.set(change(status));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'preact/hooks';
+
+export type Listener = () => void;
+
+/**
+ * A value that components subscribe to one by one, so an update re-renders only the components that
+ * read this value (one node card, the banner) and never the whole page.
+ */
+export class Observable<T> {
+  readonly #listeners = new Set<Listener>();
+  #value: T;
+
+  constructor(initial: T) {
+    this.#value = initial;
+  }
+
+  get(): T {
+    return this.#value;
+  }
+
+  /** Stores `value` and notifies the subscribers, unless it is the same object or primitive. */
+  set(value: T): void {
+    if (Object.is(value, this.#value)) {
+      return;
+    }
+    this.#value = value;
+    for (const listener of [...this.#listeners]) {
+      listener();
+    }
+  }
+
+  /** Registers `listener` and returns the function that removes it. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+}
+
+/** Returns the current value of `observable` and re-renders the calling component when it changes. */
+export function useObservable<T>(observable: Observable<T>): T {
+  const [, setVersion] = useState(0);
+  const rendered = observable.get();
+
+  useEffect(() => {
+    // Compare with the rendered value, so a change between the render and this effect is not missed.
+    let seen = rendered;
+    const rerenderIfChanged = (): void => {
+      const current = observable.get();
+      if (!Object.is(current, seen)) {
+        seen = current;
+        setVersion((version) => version + 1);
+      }
+    };
+    const unsubscribe = observable.subscribe(rerenderIfChanged);
+    rerenderIfChanged();
+    return unsubscribe;
+    // `rendered` is read only once, on subscribing, so it is left out of the dependencies on purpose.
+  }, [observable]);
+
+  return rendered;
+}
