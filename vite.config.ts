@@ -15,8 +15,8 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     target: 'es2022',
-    // The front's Content-Security-Policy has no 'unsafe-inline', so nothing may be inlined into
-    // index.html and small assets stay files (img-src allows data: URLs, but fonts and CSS do not).
+    // The front's CSP allows data: URLs for images only (font-src falls back to default-src 'self'), so
+    // Vite must not turn small assets into data: URLs.
     assetsInlineLimit: 0,
   },
 });

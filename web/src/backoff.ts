@@ -1,6 +1,6 @@
 /** Delay before the first reconnect attempt, in milliseconds. */
 export const firstRetryDelayMs = 1000;
-/** Longest delay between reconnect attempts, in milliseconds. */
+/** Maximum delay between reconnect attempts, in milliseconds. */
 export const maxRetryDelayMs = 30_000;
 
 /**

@@ -13,7 +13,7 @@ export class HubConnection {
   readonly #store: HubStore;
   #socket: WebSocket | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Reconnect attempts since the last snapshot; a snapshot proves the hub works and resets it. */
+  /** Reconnect attempts since the last snapshot. A snapshot proves that the hub works, so it resets the count. */
   #failedAttempts = 0;
   #nextCommandNumber = 1;
   #stopped = false;
@@ -44,7 +44,7 @@ export class HubConnection {
     this.#open();
   }
 
-  /** Sends a command to node `nodeId`; the store tracks its status until the hub's reply arrives. */
+  /** Sends a command to node `nodeId`, and the store tracks its status until the hub's reply arrives. */
   sendCommand(nodeId: number, payload: string): void {
     const socket = this.#socket;
     if (socket === null || socket.readyState !== WebSocket.OPEN) {

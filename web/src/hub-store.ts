@@ -23,9 +23,9 @@ export interface CommandStatus {
   id: string;
   payload: string;
   state: 'pending' | Command['state'] | 'error';
-  /** Why the command failed, in words; null unless the state is 'error'. */
+  /** Reason the command failed, in words, or null unless the state is 'error'. */
   message: string | null;
-  /** ISO 8601 time the hub accepted the command; null until a reply arrives. */
+  /** ISO 8601 time the hub accepted the command, or null until a reply arrives. */
   time: string | null;
 }
 
@@ -52,9 +52,9 @@ export class HubStore {
   readonly nodeIds = new Observable<readonly number[]>([]);
   readonly connection = new Observable<ConnectionPhase>({ phase: 'connecting' });
   readonly dropped = new Observable<DropCounts>({ invalidJson: 0, invalidMessage: 0 });
-  /** Last hub error that answers no command of this page. */
+  /** Last hub error that replies to no command from this page. */
   readonly hubError = new Observable<ErrorBody | null>(null);
-  /** True once the first snapshot arrived; the page shows a placeholder until then. */
+  /** True once the first snapshot arrived. The page shows a placeholder until then. */
   readonly synced = new Observable<boolean>(false);
 
   readonly #nodes = new Map<number, Observable<Node>>();
@@ -76,7 +76,7 @@ export class HubStore {
     return status;
   }
 
-  /** Replaces all state with a fresh snapshot; cards of nodes that are still there keep their elements. */
+  /** Replaces all state with a fresh snapshot. Cards of nodes that are still present keep their elements. */
   applySnapshot(user: User, link: LinkStatus, nodes: readonly Node[], receivedAt: number): void {
     const current = this.user.get();
     if (current === null || current.name !== user.name || current.role !== user.role) {
@@ -127,7 +127,7 @@ export class HubStore {
     this.#updateCommand(nodeId, id, (status) => ({ ...status, state: command.state, time: command.time }));
   }
 
-  /** Shows a hub error next to the command it answers, or in the page's error line if it answers none. */
+  /** Shows a hub error next to the command it replies to, or in the page's error line if there is none. */
   applyError(id: string | null, error: ErrorBody): void {
     const nodeId = id === null ? undefined : this.#pendingCommands.get(id);
     if (id === null || nodeId === undefined) {

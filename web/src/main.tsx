@@ -1,15 +1,12 @@
+// Must stay the first import, because it configures Zod before the wire schemas are built.
+import './zod-config.js';
 import { render } from 'preact';
-import { config as configureZod } from 'zod';
 import { startClock } from './clock.js';
 import { App } from './components/app.js';
 import { HubConnection } from './hub-connection.js';
 import { HubStore } from './hub-store.js';
 import { webSocketUrl } from './web-socket-url.js';
 import './styles.css';
-
-// Zod's fast path compiles validators with `new Function`, which the page's CSP (no 'unsafe-eval') blocks
-// and reports as a violation even though Zod catches the error. Jitless mode skips that probe.
-configureZod({ jitless: true });
 
 const root = document.getElementById('app');
 if (root === null) {

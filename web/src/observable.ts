@@ -43,8 +43,9 @@ export function useObservable<T>(observable: Observable<T>): T {
   const [, setVersion] = useState(0);
   const rendered = observable.get();
 
+  // The effect reads `rendered` only when it subscribes, so `rendered` is not one of its dependencies.
   useEffect(() => {
-    // Compare with the rendered value, so a change between the render and this effect is not missed.
+    // Comparing with the rendered value catches a change between the render and this effect.
     let seen = rendered;
     const rerenderIfChanged = (): void => {
       const current = observable.get();
@@ -56,7 +57,6 @@ export function useObservable<T>(observable: Observable<T>): T {
     const unsubscribe = observable.subscribe(rerenderIfChanged);
     rerenderIfChanged();
     return unsubscribe;
-    // `rendered` is read only once, on subscribing, so it is left out of the dependencies on purpose.
   }, [observable]);
 
   return rendered;

@@ -10,7 +10,7 @@ interface CommandFormProps {
   connection: HubConnection;
 }
 
-/** A payload box and a send button for one node, with the status of the last command sent from it. */
+/** Renders a payload box and a send button for one node, with the status of the last command sent from it. */
 export function CommandForm({ nodeId, store, connection }: CommandFormProps) {
   const [payload, setPayload] = useState('');
   const status = useObservable(store.command(nodeId));

@@ -1,10 +1,10 @@
-import { clock } from '../clock.js';
+import { useNow } from '../clock.js';
 import { formatDelay } from '../format.js';
 import type { HubConnection } from '../hub-connection.js';
 import type { HubStore } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 
-/** The state of the websocket to the hub: connected, connecting, or reconnecting in N s. */
+/** Shows the state of the websocket to the hub (connected, connecting, or reconnecting in N s) and hub errors. */
 export function ConnectionBanner({ store, connection }: { store: HubStore; connection: HubConnection }) {
   const state = useObservable(store.connection);
   const hubError = useObservable(store.hubError);
@@ -26,7 +26,7 @@ export function ConnectionBanner({ store, connection }: { store: HubStore; conne
 }
 
 function Reconnecting({ retryAt, connection }: { retryAt: number; connection: HubConnection }) {
-  const now = useObservable(clock);
+  const now = useNow();
   return (
     <>
       <span>Connection to the hub lost. Reconnecting in {formatDelay(retryAt - now)}.</span>{' '}

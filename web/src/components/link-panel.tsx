@@ -1,11 +1,11 @@
 import type { LinkStatus } from '../../../src/protocol/index.js';
-import { clock } from '../clock.js';
+import { useNow } from '../clock.js';
 import { formatDelay } from '../format.js';
 import type { DropCounts, HubStore, ReceivedLinkStatus } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 import { RelativeTime } from './relative-time.js';
 
-/** The radio link's state, its line counters, and the hub messages this page dropped. */
+/** Shows the radio link's state, its line counters, and the count of hub messages this page dropped. */
 export function LinkPanel({ store }: { store: HubStore }) {
   const link = useObservable(store.link);
   const dropped = useObservable(store.dropped);
@@ -70,7 +70,7 @@ function LinkFacts({ link }: { link: ReceivedLinkStatus }) {
 }
 
 function RetryCountdown({ retryAt }: { retryAt: number }) {
-  const now = useObservable(clock);
+  const now = useNow();
   return <>{retryAt > now ? `in ${formatDelay(retryAt - now)}` : 'due now'}</>;
 }
 

@@ -16,7 +16,7 @@ interface NodeCardProps {
 
 export function NodeCard({ store, connection, nodeId }: NodeCardProps) {
   const observable = store.node(nodeId);
-  // The list renders only ids that the store holds, so this is a removal racing the list's own update.
+  // The list renders only ids that the store contains, so a miss here is a removal racing the list's own update.
   if (observable === undefined) {
     return null;
   }
@@ -63,8 +63,12 @@ function MetricTable({ node }: { node: Node }) {
       <caption class="visually-hidden">Metrics of node {node.id}</caption>
       <thead>
         <tr>
-          <th scope="col">Metric</th>
-          <th scope="col">Value</th>
+          <th scope="col" class="column-metric">
+            Metric
+          </th>
+          <th scope="col" class="column-value">
+            Value
+          </th>
           <th scope="col">Time</th>
         </tr>
       </thead>

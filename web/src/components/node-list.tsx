@@ -3,7 +3,7 @@ import type { HubStore } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 import { NodeCard } from './node-card.js';
 
-/** One card per node; this list re-renders only when a node appears or disappears. */
+/** Renders one card per node. The list itself re-renders only when a node appears or disappears. */
 export function NodeList({ store, connection }: { store: HubStore; connection: HubConnection }) {
   const synced = useObservable(store.synced);
   const ids = useObservable(store.nodeIds);

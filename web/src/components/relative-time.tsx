@@ -1,10 +1,9 @@
-import { clock } from '../clock.js';
+import { useNow } from '../clock.js';
 import { formatAge, formatLocalTime } from '../format.js';
-import { useObservable } from '../observable.js';
 
-/** A `<time>` showing how long ago `iso` was ("12 s ago"), ticking each second; hover shows the date. */
+/** Renders how long ago `iso` was ("12 s ago") as a `<time>` that ticks each second, with the date as its title. */
 export function RelativeTime({ iso }: { iso: string }) {
-  const now = useObservable(clock);
+  const now = useNow();
   const time = Date.parse(iso);
   if (Number.isNaN(time)) {
     return <time>{iso}</time>;
