@@ -1,0 +1,110 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { ProxyServer } from 'http-proxy-3';
+
+import { proxyClientHeader, proxySecretHeader, proxyUserHeader, strippedClientHeaders } from '../auth/proxy-headers.js';
+import type { Logger } from '../log/logger.js';
+import { errorBody } from './error-body.js';
+import { securityHeaders } from './security-headers.js';
+
+/** Address and port of the hub. The front reaches it only over loopback. */
+export interface HubAddress {
+  host: string;
+  port: number;
+}
+
+/** Identity of a proxied request: the authenticated user and the peer's address. */
+export interface ProxyIdentity {
+  user: string;
+  client: string;
+}
+
+export interface HubProxyOptions {
+  hub: HubAddress;
+  proxySecret: string;
+  logger: Logger;
+  /** Time the hub has to start its response before the front returns 502. */
+  timeoutMs?: number;
+}
+
+export interface HubProxy {
+  forwardRequest(request: IncomingMessage, response: ServerResponse, identity: ProxyIdentity): void;
+  forwardUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, identity: ProxyIdentity): void;
+}
+
+const defaultTimeoutMs = 30_000;
+
+/**
+ * Replace the identity headers of a client request in place: delete every client-sent forwarding or
+ * identity header and the credentials, then add the proxy secret, the user and the client address.
+ * The user name goes out as its UTF-8 bytes, because Node writes header strings byte per character
+ * (latin1) and rejects characters above U+00FF.
+ */
+export function rewriteProxyHeaders(headers: IncomingHttpHeaders, secret: string, identity: ProxyIdentity): void {
+  for (const name of strippedClientHeaders) {
+    delete headers[name];
+  }
+  delete headers.authorization;
+
+  headers[proxySecretHeader] = secret;
+  headers[proxyUserHeader] = Buffer.from(identity.user, 'utf8').toString('latin1');
+  headers[proxyClientHeader] = identity.client;
+}
+
+/** Create the reverse proxy that forwards /api requests and /ws upgrades to the hub. */
+export function createHubProxy(options: HubProxyOptions): HubProxy {
+  const { logger } = options;
+  const target = { protocol: 'http:', host: options.hub.host, port: options.hub.port };
+  const proxy = new ProxyServer({ target, proxyTimeout: options.timeoutMs ?? defaultTimeoutMs });
+
+  // The hub's own versions of the security headers must not replace the front's.
+  proxy.on('proxyRes', (proxyResponse) => {
+    for (const name of Object.keys(securityHeaders)) {
+      delete proxyResponse.headers[name];
+    }
+  });
+
+  // Client sockets whose upgrade the hub accepted. An error after the upgrade must not write an
+  // HTTP status line into the websocket stream.
+  const upgraded = new WeakSet<object>();
+  proxy.on('proxyReqWs', (proxyRequest, _request, socket) => {
+    proxyRequest.once('upgrade', () => upgraded.add(socket));
+  });
+
+  // Without this listener, an error that no per-call callback handles would be thrown.
+  proxy.on('error', (error) => {
+    logger.error({ err: error }, 'hub proxy failed');
+  });
+
+  return {
+    forwardRequest(request, response, identity) {
+      rewriteProxyHeaders(request.headers, options.proxySecret, identity);
+      proxy.web(request, response, {}, (error) => {
+        logger.error({ err: error, client: identity.client, user: identity.user, url: request.url }, 'hub request failed');
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        const body = errorBody('HUB_UNAVAILABLE', 'the hub did not respond; check that `gatehouse hub` is running');
+        response.writeHead(502, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        response.end(body);
+      });
+    },
+
+    forwardUpgrade(request, socket, head, identity) {
+      rewriteProxyHeaders(request.headers, options.proxySecret, identity);
+      // Only the websocket upgrade goes on, whatever else the client's Connection header listed.
+      request.headers.connection = 'Upgrade';
+      proxy.ws(request, socket, head, {}, (error) => {
+        logger.error({ err: error, client: identity.client, user: identity.user }, 'hub websocket failed');
+        if (!upgraded.has(socket) && socket.writable) {
+          const body = errorBody('HUB_UNAVAILABLE', 'the hub did not accept the websocket; check that `gatehouse hub` is running');
+          socket.write(
+            `HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          );
+        }
+      });
+    },
+  };
+}
