@@ -1,0 +1,13 @@
+export { writeFileAtomic } from './atomic-write.js';
+export { defaultBcryptCost, hashPassword } from './bcrypt-hash.js';
+export { ensureDataDir, proxySecretFilePath, rolesFilePath, usersFilePath } from './data-dir.js';
+export type { FileIssue } from './file-issue.js';
+export { type HashKind, classifyHash } from './hash-kind.js';
+export { type HtpasswdVerifier, type HtpasswdVerifierOptions, type VerifierStats, createHtpasswdVerifier } from './htpasswd-verifier.js';
+export { loadOrCreateProxySecret, proxySecretBytes, secretsEqual } from './proxy-secret.js';
+export * from './proxy-headers.js';
+export { type RoleResolverOptions, createRoleResolver } from './role-resolver.js';
+export { defaultRole, isRole, rolesByPrivilege } from './roles-file.js';
+export type { CredentialVerifier, RoleResolver } from './types.js';
+export { maxPasswordBytes, maxUserNameLength, minPasswordLength, validatePassword, validateUserName } from './user-rules.js';
+export { type PasswordOptions, type UserListing, type UserSummary, addUser, listUsers, removeUser, setPassword, setRole } from './users-store.js';
