@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { CredentialVerifier } from '../auth/types.js';
 import { isGatehouseError } from '../errors/index.js';
@@ -41,7 +41,7 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
     https: { cert: options.cert, key: options.key, minVersion: 'TLSv1.2' },
     loggerInstance: logger,
     // One line per request would drown the failed-login and error lines.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Keep-alive connections would otherwise hold close() open until they time out.
     forceCloseConnections: true,
     trustProxy: false,
