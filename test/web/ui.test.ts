@@ -193,9 +193,9 @@ void test('snapshot shows nodes and user', async () => {
 
     const lastSeen = nodeCard(page, 3).locator('[data-field="last-seen"]');
     const firstAge = await lastSeen.textContent();
-    assert.match(firstAge ?? '', /^1\d s ago$/);
+    assert.match(firstAge ?? '', /^\d+ s ago$/);
     const laterAge = await waitForText(lastSeen, (text) => text !== firstAge);
-    assert.match(laterAge, /^1\d s ago$/);
+    assert.match(laterAge, /^\d+ s ago$/);
     assert.notEqual(laterAge, firstAge);
     assert.deepEqual(problems, []);
   } finally {

@@ -29,7 +29,10 @@ function Reconnecting({ retryAt, connection }: { retryAt: number; connection: Hu
   const now = useNow();
   return (
     <>
-      <span>Connection to the hub lost. Reconnecting in {formatDelay(retryAt - now)}.</span>{' '}
+      <span>Connection to the hub lost.</span>{' '}
+      {/* The countdown changes every second, so screen readers get a fixed sentence in its place. */}
+      <span aria-hidden="true">Reconnecting in {formatDelay(retryAt - now)}.</span>
+      <span class="visually-hidden">Reconnecting automatically.</span>{' '}
       <button
         type="button"
         class="link-button"
