@@ -36,11 +36,13 @@ export async function startPtyPair(devicePath: string, peerPath = `${devicePath}
   });
   const spawnError = new Promise<Error>((resolve) => socat.once('error', resolve));
 
-  const ready = Promise.all([waitForPath(devicePath), waitForPath(peerPath)]).then(
+  const waits = new AbortController();
+  const ready = Promise.all([waitForPath(devicePath, waits.signal), waitForPath(peerPath, waits.signal)]).then(
     () => null,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
   const outcome = await Promise.race([ready, spawnError, exited.then(() => new Error('socat exited'))]);
+  waits.abort();
   if (outcome !== null) {
     await stopProcess(socat, exited);
     if ('code' in outcome && outcome.code === 'ENOENT') {
@@ -54,9 +56,9 @@ export async function startPtyPair(devicePath: string, peerPath = `${devicePath}
   return { devicePath, peerPath, exited, stop: () => stopProcess(socat, exited) };
 }
 
-async function waitForPath(file: string): Promise<void> {
+async function waitForPath(file: string, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + linkWaitMs;
-  for (;;) {
+  while (!signal.aborted) {
     try {
       await access(file);
       return;
