@@ -30,7 +30,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 npm run --silent build
-npx tsc -p tsconfig.json --noEmit
+npm run --silent typecheck
 npx eslint .
 
 files=("$@")

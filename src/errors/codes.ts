@@ -15,6 +15,8 @@ export const errorCatalog = {
   AUTH_USER_NOT_FOUND: { status: 404, description: 'No user with that name exists in the users file.' },
   AUTH_FILE_UNSAFE: { status: 500, description: 'The proxy secret file is too short, not hexadecimal or readable by other users, or a users file edit cannot keep the file owner.' },
 
+  HUB_UNAVAILABLE: { status: 502, description: 'The front could not reach the hub process.' },
+
   SERIAL_LINK_CLOSED: { status: 503, description: 'The radio gateway link is not open, so nothing can be sent now.' },
   SERIAL_WRITE_FAILED: { status: 502, description: 'Writing to the serial port failed.' },
 

@@ -5,7 +5,8 @@ import type { CredentialVerifier } from '../auth/types.js';
 import type { Logger } from '../log/logger.js';
 import { authenticate, clientAddressOf } from './authenticate.js';
 import { basicChallenge } from './basic-auth.js';
-import { errorBody, type FrontErrorCode } from './error-body.js';
+import type { ErrorCode } from '../errors/index.js';
+import { errorBody } from './error-body.js';
 import type { FailedLoginLog } from './failed-login-log.js';
 import { isSameOrigin, parseHostHeader } from './host-header.js';
 import type { HubProxy } from './hub-proxy.js';
@@ -105,7 +106,7 @@ async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
 }
 
 /** Write an HTTP error response on the raw socket of a rejected upgrade and close it. */
-function rejectUpgrade(socket: Duplex, status: number, code: FrontErrorCode, message: string, extraHeaders: Record<string, string> = {}): void {
+function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string, extraHeaders: Record<string, string> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -10,7 +10,7 @@ import { WebsocketApi } from './ws-api.js';
 
 /** What the hub needs from a dialect: one line in, one decoded result out; pure functions. */
 export interface DialectCodec {
-  decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'other' };
+  decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
   encode(nodeId: number, payload: string): string;
 }
 
@@ -120,7 +120,9 @@ export class Hub {
       case 'malformed':
         this.#malformed.set(result.reason, (this.#malformed.get(result.reason) ?? 0) + 1);
         break;
-      case 'other':
+      case 'gateway':
+        // NOTE: gateway lines (ACK, GATEWAYSTART, RQ listings) carry no node state yet; a request
+        // queue for sleeping nodes will use them.
         break;
     }
   };

@@ -23,7 +23,9 @@ export async function resolveActor(headers: IncomingHttpHeaders, options: ProxyA
     });
   }
 
-  const name = single(headers[proxyUserHeader]);
+  // The front sends the name as UTF-8 bytes, and Node exposes header bytes as latin1 characters.
+  const rawName = single(headers[proxyUserHeader]);
+  const name = rawName === undefined ? undefined : Buffer.from(rawName, 'latin1').toString('utf8');
   if (name === undefined || name.length === 0) {
     throw new GatehouseError('AUTH_PROXY_REJECTED', 'rejected: the front sent no user name', { context: { reason: 'missing user' } });
   }

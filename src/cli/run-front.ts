@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { createHtpasswdVerifier, ensureDataDir, loadOrCreateProxySecret } from '../auth/index.js';
+import { loadConfig } from '../config/index.js';
+import { startFront } from '../front/index.js';
+import { createLogger } from '../log/logger.js';
+import { ensureCertificate } from '../tls/index.js';
+import { untilStopSignal } from './process-lifecycle.js';
+
+/** The built web UI: dist/web beside dist/server, where `npm run build` puts it. */
+const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** `gatehouse front`: run until SIGINT or SIGTERM, then stop cleanly. */
+export async function runFront(options: { config?: string }): Promise<void> {
+  const { config, dataDir } = loadConfig(options.config);
+  const logger = createLogger({ level: config.log.level }, { process: 'front' });
+  const stopped = untilStopSignal(logger);
+
+  await ensureDataDir(dataDir);
+  const certificate = await ensureCertificate({
+    dataDir,
+    ...(config.front.certFile === undefined ? {} : { certFile: config.front.certFile }),
+    ...(config.front.keyFile === undefined ? {} : { keyFile: config.front.keyFile }),
+    logger: logger.child({ component: 'tls' }),
+  });
+  const front = await startFront({
+    listenAddress: config.front.listenAddress,
+    httpPort: config.front.httpPort,
+    httpsPort: config.front.httpsPort,
+    cert: certificate.cert,
+    key: certificate.key,
+    hub: { host: '127.0.0.1', port: config.hub.port },
+    proxySecret: await loadOrCreateProxySecret(dataDir),
+    verifier: createHtpasswdVerifier(dataDir, logger.child({ component: 'users' })),
+    webRoot,
+    logger: logger.child({ component: 'front' }),
+  });
+  logger.info({ httpsPort: front.httpsPort, httpPort: front.httpPort }, 'front started');
+
+  await stopped;
+  await front.close();
+  logger.info('front stopped');
+}

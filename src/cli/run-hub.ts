@@ -1,0 +1,34 @@
+import { createRoleResolver, ensureDataDir, loadOrCreateProxySecret, secretsEqual } from '../auth/index.js';
+import { loadConfig } from '../config/index.js';
+import { Hub } from '../hub/hub.js';
+import { createLogger } from '../log/logger.js';
+import { moteinoCodec } from '../radio/moteino/index.js';
+import { SerialLink } from '../radio/serial-link.js';
+import { untilStopSignal } from './process-lifecycle.js';
+
+/** `gatehouse hub`: run until SIGINT or SIGTERM, then stop cleanly. */
+export async function runHub(options: { config?: string; radioPort?: string }): Promise<void> {
+  const { config, dataDir } = loadConfig(options.config);
+  const logger = createLogger({ level: config.log.level }, { process: 'hub' });
+  const stopped = untilStopSignal(logger);
+
+  await ensureDataDir(dataDir);
+  const secret = await loadOrCreateProxySecret(dataDir);
+  const radioPort = options.radioPort ?? config.radio.port;
+  const link = new SerialLink({ path: radioPort, baudRate: config.radio.baudRate, logger: logger.child({ component: 'link' }) });
+  const hub = new Hub({
+    port: config.hub.port,
+    pingIntervalMs: config.hub.pingIntervalSeconds * 1000,
+    link,
+    codec: moteinoCodec({ gatewayId: config.radio.gatewayId }),
+    roles: createRoleResolver(dataDir),
+    secretMatches: (presented) => secretsEqual(presented, secret),
+    logger,
+  });
+  await hub.start();
+  logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');
+
+  await stopped;
+  await hub.stop();
+  logger.info('hub stopped');
+}
