@@ -1,6 +1,6 @@
 /**
- * The catalog of stable error codes. Each code has the HTTP status it maps to at an API boundary and
- * a one-line description; docs/errors.md lists the same codes, and a test keeps the two in sync.
+ * The catalog of stable error codes, each with the HTTP status it maps to at an API boundary and a
+ * one-line description. docs/errors.md lists the same codes, and a test keeps the two in sync.
  */
 export const errorCatalog = {
   CONFIG_INVALID: { status: 500, description: 'The configuration file failed validation.' },

@@ -93,3 +93,18 @@ test('failed login is logged without the password', async () => {
   assert.ok(line !== undefined);
   assert.doesNotMatch(stack.front?.output ?? '', /guess-123456/);
 });
+
+test('hub pings reach the client through the front', async () => {
+  // The stack config sets hub.pingIntervalSeconds to 5.
+  const socket = await stack.websocket({ user: users.viewer });
+  const pinged = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 8000);
+    socket.socket.once('ping', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  const received = await pinged;
+  await socket.close();
+  assert.equal(received, true);
+});
