@@ -37,6 +37,7 @@ export class Hub {
   readonly #malformed = new Map<string, number>();
   #server: HubServer | null = null;
   #websocket: WebsocketApi | null = null;
+  #stopBroadcasting: (() => void) | null = null;
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
@@ -71,7 +72,7 @@ export class Hub {
     });
     this.#websocket = websocket;
 
-    this.#registry.onChange((node) => websocket.broadcastNode(node));
+    this.#stopBroadcasting = this.#registry.onChange((node) => websocket.broadcastNode(node));
     link.on('line', this.#onLine);
     link.on('status', this.#onStatus);
 
@@ -96,9 +97,12 @@ export class Hub {
   async stop(): Promise<void> {
     this.#options.link.off('line', this.#onLine);
     this.#options.link.off('status', this.#onStatus);
+    this.#stopBroadcasting?.();
+    this.#stopBroadcasting = null;
     await this.#options.link.stop();
     await this.#server?.close();
     this.#server = null;
+    this.#websocket = null;
   }
 
   /** The link's status with the codec's drop counts added to the framer's. */
