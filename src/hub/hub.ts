@@ -14,6 +14,9 @@ export interface DialectCodec {
   encode(nodeId: number, payload: string): string;
 }
 
+/** Minimum time between two link status messages caused by counter changes alone. */
+const linkCountersIntervalMs = 1000;
+
 export interface HubOptions {
   port: number;
   /** 127.0.0.1 unless a test proves the peer check on a wider bind. */
@@ -38,6 +41,7 @@ export class Hub {
   #server: HubServer | null = null;
   #websocket: WebsocketApi | null = null;
   #stopBroadcasting: (() => void) | null = null;
+  #linkBroadcastTimer: NodeJS.Timeout | null = null;
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
@@ -99,6 +103,10 @@ export class Hub {
     this.#options.link.off('status', this.#onStatus);
     this.#stopBroadcasting?.();
     this.#stopBroadcasting = null;
+    if (this.#linkBroadcastTimer !== null) {
+      clearTimeout(this.#linkBroadcastTimer);
+      this.#linkBroadcastTimer = null;
+    }
     await this.#options.link.stop();
     await this.#server?.close();
     this.#server = null;
@@ -116,6 +124,7 @@ export class Hub {
   }
 
   readonly #onLine = (line: string): void => {
+    this.#scheduleLinkBroadcast();
     const result = this.#options.codec.decode(line);
     switch (result.kind) {
       case 'packet':
@@ -134,6 +143,21 @@ export class Hub {
   readonly #onStatus = (): void => {
     this.#websocket?.broadcastLink(this.linkStatus());
   };
+
+  /**
+   * Send the link status with its line and drop counters at most once per linkCountersIntervalMs
+   * while lines arrive, so open pages see the counters move without one message per line.
+   */
+  #scheduleLinkBroadcast(): void {
+    if (this.#linkBroadcastTimer !== null) {
+      return;
+    }
+    this.#linkBroadcastTimer = setTimeout(() => {
+      this.#linkBroadcastTimer = null;
+      this.#onStatus();
+    }, linkCountersIntervalMs);
+    this.#linkBroadcastTimer.unref();
+  }
 
   #now(): Date {
     return this.#options.now?.() ?? new Date();

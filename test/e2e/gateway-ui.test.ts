@@ -150,8 +150,9 @@ test('node markup stays text', async () => {
     assert.equal(await page.locator('body img').count(), 0);
     assert.equal(await page.locator('body b').count(), 0);
 
-    // NOTE: the hub sends link status only when the link's state changes, so an open page keeps showing
-    // old line counts. A reload gets a fresh snapshot, whose drop counts include the rejected line.
+    // The hub sends the link counters about once a second while lines arrive, so the open page shows
+    // the rejected line's drop without a reload.
+    assert.match(await waitForText(page.locator('[data-field="link-dropped"]'), /badToken/), /^1 badToken$/);
     await page.reload();
     await waitForText(banner(page), 'Connected to the hub.');
     assert.match(await waitForText(page.locator('[data-field="link-dropped"]'), /badToken/), /^1 badToken$/);
