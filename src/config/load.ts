@@ -74,7 +74,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `${key}: got ${show(issue.input)}, ${lowerFirst(issue.message)}`;
     case 'custom':
-      return `${key}: ${issue.message}`;
+      // A refinement of a whole section has that section as input, which is no help to show.
+      return typeof issue.input === 'object' && issue.input !== null ? `${key}: ${issue.message}` : `${key}: got ${show(issue.input)}, ${issue.message}`;
     default:
       return `${key}: got ${show(issue.input)}, ${lowerFirst(issue.message)}`;
   }
