@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyReply, type FastifyRequest } from '
 import type { CredentialVerifier } from '../auth/types.js';
 import { isGatehouseError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
+import { tlsProfile } from '../tls/tls-profile.js';
 import { authenticate, clientAddressOf } from './authenticate.js';
 import { basicChallenge } from './basic-auth.js';
 import { errorBody } from './error-body.js';
@@ -38,7 +39,7 @@ const jsonType = 'application/json; charset=utf-8';
 export async function buildHttpsApp(options: HttpsAppOptions) {
   const { logger } = options;
   const app = Fastify({
-    https: { cert: options.cert, key: options.key, minVersion: 'TLSv1.2' },
+    https: { ...tlsProfile, cert: options.cert, key: options.key },
     loggerInstance: logger,
     // One line per request would drown the failed-login and error lines.
     logController: new LogController({ disableRequestLogging: true }),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 
 import type { CredentialVerifier } from '../../src/auth/types.js';
-import { startFront, type RunningFront } from '../../src/front/index.js';
+import { startFront, type FrontOptions, type RunningFront } from '../../src/front/index.js';
 import { ensureCertificate } from '../../src/tls/index.js';
 import { createCapturingLogger, createTemporaryFolder } from './helpers.js';
 
@@ -84,9 +84,9 @@ export interface TestFront {
 
 /**
  * Start a front on 127.0.0.1 with ports 0, a generated certificate, a web root with index.html
- * (unless `withWebRoot` is false) and the given hub port.
+ * (unless `withWebRoot` is false) and the given hub port. `overrides` replace any of these options.
  */
-export async function startTestFront(hubPort: number, settings: { withWebRoot?: boolean } = {}): Promise<TestFront> {
+export async function startTestFront(hubPort: number, settings: { withWebRoot?: boolean; overrides?: Partial<FrontOptions> } = {}): Promise<TestFront> {
   const temporary = await createTemporaryFolder();
   const { logger, lines } = createCapturingLogger();
   const pair = await ensureCertificate({ dataDir: temporary.folder, logger });
@@ -109,6 +109,7 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
     verifier: testVerifier,
     webRoot,
     logger,
+    ...settings.overrides,
   });
 
   return {
