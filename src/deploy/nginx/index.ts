@@ -1,0 +1,1 @@
+export { mozillaIntermediateCiphers, type NginxSiteInput, renderNginxSite, websocketTimeoutSeconds } from './site-config.js';
