@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { exitCodes, reportFailure } from './exit.js';
+import { registerNginxCommand } from './nginx-command.js';
 import { runFront } from './run-front.js';
 import { runHub } from './run-hub.js';
 import { runSimulate } from './run-simulate.js';
@@ -43,6 +44,7 @@ function buildProgram(): Command {
     .action(async (options: { device: string; intervalMs: number }) => runSimulate(options));
 
   registerUserCommands(program, configOption);
+  registerNginxCommand(program, configOption);
   return program;
 }
 
