@@ -13,6 +13,11 @@ export const errorCatalog = {
   AUTH_USER_INVALID: { status: 400, description: 'A user name, role or password was rejected by the users file rules.' },
   AUTH_USER_EXISTS: { status: 409, description: 'A user with that name already exists.' },
   AUTH_USER_NOT_FOUND: { status: 404, description: 'No user with that name exists in the users file.' },
+  AUTH_TOKEN_INVALID: { status: 400, description: 'An API token name, role or expiry was rejected by the token rules.' },
+  AUTH_TOKEN_EXISTS: { status: 409, description: 'An API token with that name already exists.' },
+  AUTH_TOKEN_NOT_FOUND: { status: 404, description: 'No API token with that name exists.' },
+  AUTH_TOKENS_FILE_INVALID: { status: 500, description: 'tokens.json is not JSON of the expected form, so it is not rewritten.' },
+  AUTH_LAST_ADMIN: { status: 409, description: 'The change would remove or demote the last admin user.' },
   AUTH_FILE_UNSAFE: { status: 500, description: 'The proxy secret file is too short, not hexadecimal or readable by other users, or a users file edit cannot keep the file owner.' },
 
   HUB_UNAVAILABLE: { status: 502, description: 'The front could not reach the hub process.' },
