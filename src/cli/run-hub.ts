@@ -1,4 +1,5 @@
-import { createRoleResolver, ensureDataDir, loadOrCreateProxySecret, secretsEqual } from '../auth/index.js';
+import { createAuditLog } from '../audit/index.js';
+import { createIdentityResolver, ensureDataDir, loadOrCreateProxySecret, secretsEqual } from '../auth/index.js';
 import { loadConfig } from '../config/index.js';
 import { Hub } from '../hub/hub.js';
 import { createLogger } from '../log/logger.js';
@@ -14,6 +15,7 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
 
   await ensureDataDir(dataDir);
   const secret = await loadOrCreateProxySecret(dataDir);
+  const audit = createAuditLog(dataDir, 'hub', logger);
   const radioPort = options.radioPort ?? config.radio.port;
   const link = new SerialLink({ path: radioPort, baudRate: config.radio.baudRate, logger: logger.child({ component: 'link' }) });
   const hub = new Hub({
@@ -21,7 +23,9 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     pingIntervalMs: config.hub.pingIntervalSeconds * 1000,
     link,
     codec: moteinoCodec({ gatewayId: config.radio.gatewayId }),
-    roles: createRoleResolver(dataDir),
+    roles: createIdentityResolver(dataDir, logger),
+    dataDir,
+    audit,
     secretMatches: (presented) => secretsEqual(presented, secret),
     logger,
   });
@@ -30,5 +34,6 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
 
   await stopped;
   await hub.stop();
+  await audit.close();
   logger.info('hub stopped');
 }

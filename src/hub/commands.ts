@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GatehouseError } from '../errors/index.js';
+import type { AuditRecorder } from '../audit/types.js';
+import { isGatehouseError } from '../errors/index.js';
 import type { Command, Role } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
 import type { Logger } from '../log/logger.js';
+import { assertAllowed } from './access.js';
 
 /** Who asks for an action: the user name the front vouched for and the role the hub resolved. */
 export interface Actor {
@@ -17,18 +19,14 @@ export interface CommandServiceOptions {
   /** Turns a node id and payload into the dialect's line; throws PROTOCOL_COMMAND_INVALID. */
   encode: (nodeId: number, payload: string) => string;
   logger: Logger;
+  /** Receives one `command` event per attempt, with its result; none when absent. */
+  audit?: AuditRecorder;
   now?: () => Date;
 }
 
-const rolesThatCommand: ReadonlySet<Role> = new Set(['admin', 'operator']);
-
 /** Throws AUTH_FORBIDDEN unless the actor's role may send commands to nodes. */
 export function assertMayCommand(actor: Actor): void {
-  if (!rolesThatCommand.has(actor.role)) {
-    throw new GatehouseError('AUTH_FORBIDDEN', `forbidden: the ${actor.role} role cannot send commands; ask an admin for the operator role`, {
-      context: { user: actor.name, role: actor.role },
-    });
-  }
+  assertAllowed(actor, 'command');
 }
 
 /**
@@ -44,6 +42,17 @@ export class CommandService {
 
   /** Send `payload` to node `nodeId` now. Rejects with AUTH_FORBIDDEN, PROTOCOL_COMMAND_INVALID or SERIAL_*. */
   async send(actor: Actor, nodeId: number, payload: string): Promise<Command> {
+    try {
+      const command = await this.#send(actor, nodeId, payload);
+      this.#audit(actor, nodeId, payload, 'sent', command.id);
+      return command;
+    } catch (error) {
+      this.#audit(actor, nodeId, payload, isGatehouseError(error) ? error.code : 'INTERNAL', null);
+      throw error;
+    }
+  }
+
+  async #send(actor: Actor, nodeId: number, payload: string): Promise<Command> {
     assertMayCommand(actor);
     const line = this.#options.encode(nodeId, payload);
     const command: Command = {
@@ -57,5 +66,9 @@ export class CommandService {
     await this.#options.link.writeLine(line);
     this.#options.logger.info({ commandId: command.id, nodeId, payload, user: actor.name, client: actor.client }, 'command sent');
     return command;
+  }
+
+  #audit(actor: Actor, nodeId: number, payload: string, result: string, commandId: string | null): void {
+    this.#options.audit?.record({ kind: 'command', user: actor.name, client: actor.client, detail: { nodeId, payload, result, commandId } });
   }
 }

@@ -1,9 +1,11 @@
+import { type AuditRecorder, queryAudit } from '../audit/index.js';
 import type { RoleResolver } from '../auth/types.js';
 import { NodeRegistry } from '../domain/index.js';
 import type { NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
 import type { LinkStatus } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
+import { AdminService } from './admin-service.js';
 import { CommandService } from './commands.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
@@ -13,6 +15,8 @@ export interface DialectCodec {
   decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
   encode(nodeId: number, payload: string): string;
 }
+
+const noAudit: AuditRecorder = { record: () => undefined };
 
 /** Minimum time between two link status messages caused by counter changes alone. */
 const linkCountersIntervalMs = 1000;
@@ -25,6 +29,12 @@ export interface HubOptions {
   link: RadioLink;
   codec: DialectCodec;
   roles: RoleResolver;
+  /** Data directory with the users, roles, tokens and audit files that the admin API reads and edits. */
+  dataDir: string;
+  /** Receives commands and user and token changes; without one, nothing is audited. */
+  audit?: AuditRecorder;
+  /** bcrypt cost for passwords set through the admin API; tests lower it. */
+  bcryptCost?: number;
   secretMatches: (presented: string) => boolean;
   logger: Logger;
   now?: () => Date;
@@ -62,7 +72,18 @@ export class Hub {
 
   async start(): Promise<void> {
     const { link, logger } = this.#options;
-    const commands = new CommandService({ link, encode: (id, payload) => this.#options.codec.encode(id, payload), logger: logger.child({ component: 'commands' }) });
+    const audit = this.#options.audit ?? noAudit;
+    const commands = new CommandService({
+      link,
+      encode: (id, payload) => this.#options.codec.encode(id, payload),
+      logger: logger.child({ component: 'commands' }),
+      audit,
+    });
+    const admin = new AdminService({
+      dataDir: this.#options.dataDir,
+      audit,
+      ...(this.#options.bcryptCost === undefined ? {} : { bcryptCost: this.#options.bcryptCost }),
+    });
     const websocket = new WebsocketApi({
       commands,
       nodes: () => this.#registry.list(),
@@ -85,6 +106,8 @@ export class Hub {
       host: this.#options.host ?? '127.0.0.1',
       auth: { secretMatches: this.#options.secretMatches, roles: this.#options.roles },
       websocket,
+      admin,
+      queryAudit: (query) => queryAudit(this.#options.dataDir, query),
       rest: {
         commands,
         nodes: () => this.#registry.list(),

@@ -20,11 +20,11 @@ declare module 'fastify' {
   }
 }
 
-/** Register the REST routes under /api. Role checks happen in the services the routes call. */
+/** Register the node and health routes under /api. Each route's `config.access` names the action that the access check allows per role. */
 export function registerRestApi(app: FastifyInstance, options: RestApiOptions): void {
-  app.get('/api/nodes', () => options.nodes());
+  app.get('/api/nodes', { config: { access: 'read' } }, () => options.nodes());
 
-  app.get<{ Params: { id: string } }>('/api/nodes/:id', (request) => {
+  app.get<{ Params: { id: string } }>('/api/nodes/:id', { config: { access: 'read' } }, (request) => {
     const id = parseNodeId(request.params.id);
     const node = options.node(id);
     if (node === undefined) {
@@ -33,7 +33,7 @@ export function registerRestApi(app: FastifyInstance, options: RestApiOptions): 
     return node;
   });
 
-  app.post<{ Params: { id: string } }>('/api/nodes/:id/commands', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/api/nodes/:id/commands', { config: { access: 'command' } }, async (request, reply) => {
     const id = parseNodeId(request.params.id);
     const body = commandRequestBody.safeParse(request.body);
     if (!body.success) {
@@ -45,7 +45,7 @@ export function registerRestApi(app: FastifyInstance, options: RestApiOptions): 
     return reply.code(202).send(command);
   });
 
-  app.get('/api/health', () => {
+  app.get('/api/health', { config: { access: 'read' } }, () => {
     const link = options.linkStatus();
     return {
       status: link.state === 'open' ? 'ok' : 'degraded',

@@ -2,11 +2,17 @@ import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GatehouseError, isGatehouseError } from '../errors/index.js';
+import type { AuditEvent, AuditQuery } from '../audit/index.js';
 import type { Logger } from '../log/logger.js';
+import { assertAllowed, registerAccessCheck } from './access.js';
+import type { AdminService } from './admin-service.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import type { Actor } from './commands.js';
 import { type ProxyAuthOptions, resolveActor } from './proxy-auth.js';
 import { isLoopbackAddress } from './peer.js';
 import { registerRestApi, type RestApiOptions } from './rest.js';
+import { registerTokenRoutes } from './tokens-routes.js';
+import { registerUserRoutes } from './users-routes.js';
 import type { WebsocketApi } from './ws-api.js';
 
 export interface HubServerOptions {
@@ -18,6 +24,8 @@ export interface HubServerOptions {
   host: string;
   auth: ProxyAuthOptions;
   rest: RestApiOptions;
+  admin: AdminService;
+  queryAudit: (query: AuditQuery) => Promise<AuditEvent[]>;
   websocket: WebsocketApi;
   logger: Logger;
 }
@@ -51,6 +59,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   app.addHook('onRequest', async (request) => {
     request.actor = await resolveActor(request.headers, options.auth);
   });
+  registerAccessCheck(app);
 
   app.setErrorHandler((error, request, reply) => {
     const known = toGatehouseError(error);
@@ -66,6 +75,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   );
 
   registerRestApi(app, options.rest);
+  registerUserRoutes(app, options.admin);
+  registerTokenRoutes(app, options.admin);
+  registerAuditRoutes(app, options.queryAudit);
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
@@ -98,6 +110,7 @@ async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
   let actor;
   try {
     actor = await resolveActor(request.headers, options.auth);
+    assertAllowed(actor, 'read');
   } catch (error) {
     const known = toGatehouseError(error);
     options.logger.warn({ code: known.code, reason: known.context.reason }, 'rejected a websocket upgrade');

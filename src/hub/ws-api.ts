@@ -11,6 +11,7 @@ import {
   type Node,
   type ServerMessage,
 } from '../protocol/index.js';
+import { assertAllowed, type HubAction } from './access.js';
 import type { Actor, CommandService } from './commands.js';
 
 export interface WebsocketApiOptions {
@@ -30,6 +31,11 @@ export interface WebsocketApiOptions {
  * fresh snapshot.
  */
 const maxBufferedBytes = 4 * 1024 * 1024;
+
+/** The action each client message type performs, checked against the sender's role before it runs. */
+const messageActions: Readonly<Record<ClientMessage['type'], HubAction>> = {
+  command: 'command',
+};
 
 interface Client {
   socket: WebSocket;
@@ -132,6 +138,7 @@ export class WebsocketApi {
         throw new GatehouseError('AUTH_FORBIDDEN', 'forbidden: this user no longer exists', { context: { user: client.actor.name } });
       }
       client.actor = actor;
+      assertAllowed(actor, messageActions[message.type]);
       const command = await this.#options.commands.send(actor, message.nodeId, message.payload);
       this.#send(client, { type: 'reply', id: message.id, command });
     } catch (error) {

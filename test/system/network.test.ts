@@ -37,6 +37,7 @@ describe('hub peer check', { skip: skip ?? false }, () => {
       link: new SerialLink({ path: path.join(dataDir, 'no-such-device'), baudRate: 115200, logger }),
       codec: moteinoCodec(),
       roles: createRoleResolver(dataDir),
+      dataDir,
       secretMatches: () => true,
       logger,
     });
