@@ -14,7 +14,7 @@ export function reportFailure(error: unknown): number {
   }
   if (isGatehouseError(error)) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
-    const usage = error.code.startsWith('CONFIG_') || error.code.startsWith('AUTH_USER') || error.code === 'PROTOCOL_MESSAGE_INVALID';
+    const usage = error.code.startsWith('CONFIG_') || error.code.startsWith('AUTH_USER') || error.code.startsWith('AUTH_TOKEN_') || error.code === 'PROTOCOL_MESSAGE_INVALID';
     return usage ? exitCodes.usage : exitCodes.failure;
   }
   process.stderr.write(`gatehouse: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -5,6 +5,7 @@ import { runFront } from './run-front.js';
 import { runHub } from './run-hub.js';
 import { runSimulate } from './run-simulate.js';
 import { runStart } from './run-start.js';
+import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
 
 const configOption = new Option('-c, --config <file>', 'YAML config file (default: ./gatehouse.yaml if present, else built-in defaults)');
@@ -44,6 +45,7 @@ function buildProgram(): Command {
     .action(async (options: { device: string; intervalMs: number }) => runSimulate(options));
 
   registerUserCommands(program, configOption);
+  registerTokenCommands(program, configOption);
   registerNginxCommand(program, configOption);
   return program;
 }

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { addUser, listUsers, removeUser, setPassword } from '../auth/index.js';
 import { loadConfig } from '../config/index.js';
 import type { Role } from '../protocol/index.js';
+import { auditCliChange } from './cli-audit.js';
 import { promptPassword, readPasswordFromStdin } from './stdin.js';
 
 interface PasswordSource {
@@ -28,6 +29,7 @@ export function registerUserCommands(program: Command, configOption: Option): vo
       const { dataDir } = loadConfig(options.config);
       const password = await readPassword(options);
       await addUser(dataDir, name, password, options.role);
+      await auditCliChange(dataDir, 'userChanged', { action: 'added', target: name, role: options.role });
       process.stdout.write(`added user ${name} with role ${options.role}\n`);
     });
 
@@ -53,6 +55,7 @@ export function registerUserCommands(program: Command, configOption: Option): vo
     .action(async (name: string, options: { config?: string }) => {
       const { dataDir } = loadConfig(options.config);
       await removeUser(dataDir, name);
+      await auditCliChange(dataDir, 'userChanged', { action: 'removed', target: name });
       process.stdout.write(`removed user ${name}\n`);
     });
 
@@ -65,6 +68,7 @@ export function registerUserCommands(program: Command, configOption: Option): vo
       const { dataDir } = loadConfig(options.config);
       const password = await readPassword(options);
       await setPassword(dataDir, name, password);
+      await auditCliChange(dataDir, 'userChanged', { action: 'passwordChanged', target: name });
       process.stdout.write(`changed the password of ${name}\n`);
     });
 }
