@@ -8,7 +8,7 @@ export function auditFolderPath(dataDir: string): string {
   return path.join(dataDir, auditFolderName);
 }
 
-/** The file a source appends to; rotated copies add `.1` (newest) to `.N` (oldest). */
+/** Returns the file a source appends to. Rotated copies add `.1` (newest) to `.N` (oldest). */
 export function auditFilePath(dataDir: string, source: AuditEvent['source']): string {
   return path.join(auditFolderPath(dataDir), `${source}.jsonl`);
 }

@@ -13,7 +13,7 @@ export const defaultKeepFiles = 3;
 /** Events kept in memory while a write is slow or failing; more are dropped and counted. */
 const defaultMaxPendingEvents = 10_000;
 
-/** Longest string kept in an event detail value, so one record cannot grow a file without bound. */
+/** Maximum length of a string in an event detail, so one record cannot grow a file without bound. */
 const maxDetailValueLength = 256;
 
 /** Detail keys that could name a credential; such a key is dropped, whatever its value. */
@@ -48,7 +48,8 @@ export interface AuditLog extends AuditRecorder {
  * Creates the audit recorder of one process: events become JSON lines appended to
  * `<dataDir>/audit/<source>.jsonl` (folder 0700, files 0600). record() only queues the line; the
  * lines queued within one event loop turn go to disk in one asynchronous append. The file is rotated
- * before an append would take it past `maxFileBytes`. Failures are logged, never thrown.
+ * before an append would take it past `maxFileBytes`. record() does not throw, because write failures
+ * are logged and the events dropped and counted.
  */
 export function createAuditLog(dataDir: string, source: AuditEvent['source'], logger: Logger, options: AuditLogOptions = {}): AuditLog {
   const log = logger.child({ component: 'audit' });

@@ -24,7 +24,7 @@ export interface AuditQuery {
  * Reads the audit files of every source (front, hub, cli), current and rotated, and returns the
  * newest `limit` events that match, newest first. Lines that are not valid audit events are skipped.
  * Files are streamed line by line and at most 2 × limit matches are held at once, so memory stays
- * bounded; the time spent still grows with the total size of the files (at most 60 MiB by default).
+ * bounded. The time spent still grows with the total size of the files, at most 60 MiB by default.
  */
 export async function queryAudit(dataDir: string, query: AuditQuery): Promise<AuditEvent[]> {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > maxAuditQueryLimit) {

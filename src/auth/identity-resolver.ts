@@ -6,8 +6,8 @@ import { watchTokensTable } from './tokens-table.js';
 import { type RoleResolver, tokenIdentityPrefix } from './types.js';
 
 /**
- * Creates a role resolver for every identity the front vouches for: `token:<name>` gets the role of
- * the API token of that name in tokens.json (null when it is unknown, revoked or expired), and any
+ * Creates a role resolver for every identity the front vouches for. `token:<name>` gets the role of
+ * the API token of that name in tokens.json, or null when it is unknown, revoked or expired. Any
  * other name gets its role from the users and roles files.
  */
 export function createIdentityResolver(dataDir: string, logger?: Logger, options: RoleResolverOptions = {}): RoleResolver {

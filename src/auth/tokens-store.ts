@@ -8,7 +8,7 @@ import { generateToken } from './tokens-format.js';
 import { type TokenRecord, type TokensFile, emptyTokensFile, parseTokensFile, serializeTokensFile, tokensFilePath } from './tokens-file.js';
 import { findUserNameProblem } from './user-rules.js';
 
-/** Longest lifetime `--expires-days` accepts: ten years. */
+/** Maximum token lifetime in days: ten years. */
 export const maxTokenDays = 3650;
 
 const dayMs = 24 * 60 * 60 * 1000;
