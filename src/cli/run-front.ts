@@ -28,6 +28,10 @@ export async function runFront(options: { config?: string }): Promise<void> {
     httpsPort: config.front.httpsPort,
     cert: certificate.cert,
     key: certificate.key,
+    certificateFiles: { certFile: certificate.certFile, keyFile: certificate.keyFile, generated: config.front.certFile === undefined },
+    hsts: config.front.hsts,
+    acmeWebroot: config.front.acmeWebroot,
+    publicOrigins: config.front.publicOrigins,
     hub: { host: '127.0.0.1', port: config.hub.port },
     proxySecret: await loadOrCreateProxySecret(dataDir),
     verifier: createHtpasswdVerifier(dataDir, logger.child({ component: 'users' })),
@@ -36,7 +40,14 @@ export async function runFront(options: { config?: string }): Promise<void> {
   });
   logger.info({ httpsPort: front.httpsPort, httpPort: front.httpPort }, 'front started');
 
+  // SIGHUP reloads the certificate, as for nginx; certbot's deploy hook can send it.
+  const onHangup = (): void => {
+    void front.reloadCertificate();
+  };
+  process.on('SIGHUP', onHangup);
+
   await stopped;
+  process.off('SIGHUP', onHangup);
   await front.close();
   logger.info('front stopped');
 }

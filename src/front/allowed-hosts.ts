@@ -67,6 +67,20 @@ export class AllowedHosts {
     return (authority.port ?? 443) === this.#httpsPort;
   }
 
+  /**
+   * The configured public origin whose host `authority` names, or null. The redirect port uses it,
+   * because a public origin's port (say 443 on the router) can differ from the front's own.
+   */
+  publicOriginOf(authority: HostAuthority): string | null {
+    const host = normalizeHost(authority.host);
+    for (const origin of this.#publicOrigins) {
+      if (normalizeHost(new URL(origin).hostname) === host) {
+        return origin;
+      }
+    }
+    return null;
+  }
+
   /** The https origin of this front as reached through an allowed Host. */
   originFor(authority: HostAuthority): string {
     return `https://${formatHttpsAuthority(authority.host, this.#httpsPort)}`;

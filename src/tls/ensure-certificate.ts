@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { GatehouseError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
+import { readCertificatePair } from './read-pair.js';
 import { generateSelfSignedCertificate } from './self-signed.js';
 import { collectSubjectNames } from './subject-names.js';
 
@@ -43,7 +44,7 @@ export async function ensureCertificate(options: EnsureCertificateOptions): Prom
 
   const pair =
     options.certFile !== undefined && options.keyFile !== undefined
-      ? await readConfiguredPair(options.certFile, options.keyFile)
+      ? { ...(await readCertificatePair(options.certFile, options.keyFile)), generated: false }
       : await reuseOrGenerate(path.join(options.dataDir, 'tls'), now, logger);
 
   const certificate = new X509Certificate(pair.cert);
@@ -58,57 +59,6 @@ export async function ensureCertificate(options: EnsureCertificateOptions): Prom
     pair.generated ? 'generated a self-signed TLS certificate' : 'loaded the TLS certificate',
   );
   return pair;
-}
-
-async function readConfiguredPair(certFile: string, keyFile: string): Promise<CertificatePair> {
-  const cert = await readConfiguredFile(certFile, 'front.certFile');
-  const key = await readConfiguredFile(keyFile, 'front.keyFile');
-  const certificate = parseCertificate(cert, certFile, 'front.certFile');
-  const privateKey = parsePrivateKey(key, keyFile, 'front.keyFile');
-
-  if (!certificate.checkPrivateKey(privateKey)) {
-    throw new GatehouseError(
-      'CONFIG_INVALID',
-      `front.keyFile "${keyFile}" is not the private key of the certificate in front.certFile "${certFile}"; point both keys at one matching pair`,
-      { context: { key: 'front.keyFile', certFile, keyFile } },
-    );
-  }
-  return { cert, key, certFile, keyFile, generated: false };
-}
-
-async function readConfiguredFile(file: string, configKey: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new GatehouseError(
-      'CONFIG_INVALID',
-      `cannot read ${configKey} "${file}" (${reason}); fix the path or its permissions, or remove front.certFile and front.keyFile to use a generated self-signed certificate`,
-      { cause: error, context: { key: configKey, file } },
-    );
-  }
-}
-
-function parseCertificate(pem: string, file: string, configKey: string): X509Certificate {
-  try {
-    return new X509Certificate(pem);
-  } catch (error) {
-    throw new GatehouseError('CONFIG_INVALID', `${configKey} "${file}" does not contain a PEM certificate`, {
-      cause: error,
-      context: { key: configKey, file },
-    });
-  }
-}
-
-function parsePrivateKey(pem: string, file: string, configKey: string): KeyObject {
-  try {
-    return createPrivateKey(pem);
-  } catch (error) {
-    throw new GatehouseError('CONFIG_INVALID', `${configKey} "${file}" does not contain an unencrypted PEM private key`, {
-      cause: error,
-      context: { key: configKey, file },
-    });
-  }
 }
 
 async function reuseOrGenerate(folder: string, now: Date, logger: Logger): Promise<CertificatePair> {

@@ -4,6 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
+import { AllowedHosts } from '../../src/front/allowed-hosts.js';
 import { redirectFor, startRedirectServer } from '../../src/front/redirect-server.js';
 import { startTestFront, type TestFront } from './front-harness.js';
 import { createCapturingLogger, findClosedPort } from './helpers.js';
@@ -62,7 +63,8 @@ void describe('redirect server with hostile Host', () => {
   let port = 0;
 
   before(async () => {
-    server = await startRedirectServer({ listenAddress: '127.0.0.1', port: 0, httpsPort: 443, logger: createCapturingLogger().logger });
+    const allowedHosts = new AllowedHosts({ publicOrigins: [], httpsPort: 443, certificateNames: ['home.lan', 'home', '192.0.2.7'] });
+    server = await startRedirectServer({ listenAddress: '127.0.0.1', port: 0, allowedHosts, logger: createCapturingLogger().logger });
     port = (server.address() as AddressInfo).port;
   });
   after(async () => {
@@ -83,6 +85,9 @@ void describe('redirect server with hostile Host', () => {
     ['numeric name', '1.2.3'],
     ['port too big', 'home:70000'],
     ['two ports', 'home:80:81'],
+    ['foreign host', 'evil.example'],
+    ['suffix of allowed', 'home.lan.evil.example'],
+    ['foreign address', '198.51.100.9'],
   ];
   for (const [name, host] of rejected) {
     void test(`400 for ${name}`, async () => {
@@ -113,8 +118,61 @@ void describe('redirect server with hostile Host', () => {
   });
 
   void test('keeps a double slash on the host', () => {
-    const redirect = redirectFor('GET', 'home', '//evil.example/x', 8443);
+    const hosts = new AllowedHosts({ publicOrigins: [], httpsPort: 8443, certificateNames: ['home'] });
+    const redirect = redirectFor('GET', 'home', '//evil.example/x', hosts);
     assert.equal(redirect.location, 'https://home:8443//evil.example/x');
     assert.equal(new URL(redirect.location ?? '').host, 'home:8443');
   });
 });
+
+void describe('redirect server with public origins', () => {
+  let server: Server;
+  let port = 0;
+
+  before(async () => {
+    const allowedHosts = new AllowedHosts({
+      publicOrigins: ['https://home.example.org', 'https://pi.example.net:8443'],
+      httpsPort: 9443,
+      certificateNames: ['gateway.lan'],
+    });
+    server = await startRedirectServer({ listenAddress: '127.0.0.1', port: 0, allowedHosts, logger: createCapturingLogger().logger });
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const cases: [string, string, string][] = [
+    ['public host', 'home.example.org', 'https://home.example.org/p?q=1'],
+    ['public host with port', 'pi.example.net:8080', 'https://pi.example.net:8443/p?q=1'],
+    ['certificate name', 'gateway.lan', 'https://gateway.lan:9443/p?q=1'],
+    ['own address', '127.0.0.1', 'https://127.0.0.1:9443/p?q=1'],
+    ['foreign host', 'evil.example', 'https://home.example.org/p?q=1'],
+    ['userinfo', 'evil.example@home.example.org', 'https://home.example.org/p?q=1'],
+    ['backslash', 'evil.example\\home.example.org', 'https://home.example.org/p?q=1'],
+  ];
+  for (const [name, host, location] of cases) {
+    void test(`${name} redirects to its origin`, async () => {
+      const response = await sendRaw(port, rawRequest(host, 'GET', '/p?q=1'));
+      assert.equal(response.status, 301);
+      assert.equal(response.location, location);
+    });
+  }
+
+  // Node's HTTP server itself rejects an HTTP/1.1 request without Host (its requireHostHeader option).
+  void test('missing Host gets 400', async () => {
+    const response = await sendRaw(port, rawRequest(undefined, 'GET', '/p?q=1'));
+    assert.equal(response.status, 400);
+    assert.equal(response.location, undefined);
+  });
+
+  void test('Location never leaves allowed hosts', () => {
+    const hosts = new AllowedHosts({ publicOrigins: ['https://home.example.org'], httpsPort: 443 });
+    for (const host of ['evil.example', 'EVIL.example:80', '[2001:db8::1]', 'home.example.org.evil.example', 'a'.repeat(300)]) {
+      const redirect = redirectFor('GET', host, '/x', hosts);
+      assert.equal(new URL(redirect.location ?? 'https://missing.invalid/').host, 'home.example.org', host);
+    }
+  });
+});
+
