@@ -51,9 +51,20 @@ export function parseConfig(raw: unknown, source: string): Config {
   });
 }
 
+/** Resolve every path in the config against `baseDir`, so each process reads the same files whatever its working directory. */
 function finish(config: Config, file: string | null, baseDir: string): LoadedConfig {
   const dataDir = path.resolve(baseDir, config.dataDir);
-  return { config: deepFreeze(config), file, dataDir };
+  const resolve = (value: string | undefined): string | undefined => (value === undefined ? undefined : path.resolve(baseDir, value));
+  const front = { ...config.front };
+  for (const key of ['certFile', 'keyFile', 'acmeWebroot'] as const) {
+    const resolved = resolve(front[key]);
+    if (resolved === undefined) {
+      delete front[key];
+    } else {
+      front[key] = resolved;
+    }
+  }
+  return { config: deepFreeze({ ...config, dataDir, front }), file, dataDir };
 }
 
 /** One line naming the key, the value found and the form expected. */

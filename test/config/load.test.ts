@@ -43,6 +43,16 @@ test('config file keys are read and frozen', async () => {
   assert.ok(Object.isFrozen(loaded.config.front));
 });
 
+test('config paths resolve against its folder', async () => {
+  const file = path.join(folder, 'paths.yaml');
+  await writeFile(file, 'front:\n  certFile: tls/cert.pem\n  keyFile: /etc/ssl/key.pem\n  acmeWebroot: ./acme\n');
+  const { config } = loadConfig(file, '/');
+  assert.equal(config.front.certFile, path.join(folder, 'tls', 'cert.pem'));
+  assert.equal(config.front.keyFile, '/etc/ssl/key.pem');
+  assert.equal(config.front.acmeWebroot, path.join(folder, 'acme'));
+  assert.equal(config.dataDir, path.join(folder, 'data'));
+});
+
 test('config unknown key is named', () => {
   const message = messageOf({ front: { httpsPrt: 443 } });
   assert.match(message, /unknown key "front\.httpsPrt"/);
