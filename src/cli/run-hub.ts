@@ -32,7 +32,13 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
   await hub.start();
   logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');
 
+  // SIGHUP would end the process by default, and `systemctl reload` or the supervisor may send it.
+  // NOTE: the hub has nothing to reload yet, so it only logs the signal.
+  const onHangup = (): void => logger.info('SIGHUP received: the hub has no settings to reload yet');
+  process.on('SIGHUP', onHangup);
+
   await stopped;
+  process.off('SIGHUP', onHangup);
   await hub.stop();
   await audit.close();
   logger.info('hub stopped');

@@ -74,6 +74,16 @@ export class Supervisor {
     return Object.fromEntries(this.#children.map((child) => [child.spec.name, child.process?.pid]));
   }
 
+  /** Send `signal` to the named child if it is running; returns whether it was sent. */
+  signal(name: string, signal: NodeJS.Signals): boolean {
+    const child = this.#children.find((candidate) => candidate.spec.name === name);
+    const running = child?.process;
+    if (running === null || running === undefined || running.exitCode !== null) {
+      return false;
+    }
+    return running.kill(signal);
+  }
+
   /** SIGTERM every child, SIGKILL those still running after the timeout; resolves `done` with `code`. */
   async stop(code = 0): Promise<void> {
     if (this.#stopping) {

@@ -94,6 +94,17 @@ test('start restarts a crashed hub', async () => {
   assert.equal(update.type, 'node');
 });
 
+test('start passes SIGHUP to the front', async () => {
+  const frontPid = childPid('front', 0);
+  supervisor.child.kill('SIGHUP');
+  const line = await supervisor.waitForLine(/"msg":"SIGHUP passed on to the front"/);
+  assert.match(line, /"sent":true/);
+  await delay(300);
+  assert.equal(supervisor.child.exitCode, null, 'the supervisor must survive SIGHUP');
+  assert.equal(isAlive(frontPid), true, 'the front must survive SIGHUP');
+  assert.equal(isAlive(childPid('hub', 1)), true, 'the hub must survive SIGHUP');
+});
+
 test('start stops every child on SIGTERM', async () => {
   const pids = ['simulate', 'front'].map((name) => childPid(name, 0));
   pids.push(childPid('hub', 1));
