@@ -14,7 +14,7 @@ import { DEFAULT_CIPHERS, type SecureContextOptions } from 'node:tls';
  * - The client picks the suite (no server preference), because every suite left is strong and the
  *   client knows whether it has hardware AES.
  */
-const tls12Ciphers = [
+export const tls12Ciphers: readonly string[] = [
   'ECDHE-ECDSA-AES128-GCM-SHA256',
   'ECDHE-RSA-AES128-GCM-SHA256',
   'ECDHE-ECDSA-AES256-GCM-SHA384',
@@ -27,6 +27,9 @@ const tls12Ciphers = [
  * Node hands the names starting with "TLS_" to OpenSSL's TLS 1.3 setting and the rest to the TLS 1.2
  * list. Node's TLS 1.3 defaults are copied in, so the one string states every suite the front accepts.
  */
+/** Key exchange groups, in OpenSSL's names: X25519, P-256 and P-384. */
+export const tlsCurves: readonly string[] = ['X25519', 'P-256', 'P-384'];
+
 const tls13Ciphers = DEFAULT_CIPHERS.split(':').filter((name) => name.startsWith('TLS_'));
 
 /** Options for `https.createServer` and `setSecureContext`. Spread them next to the cert and key. */
@@ -34,6 +37,6 @@ export const tlsProfile = {
   minVersion: 'TLSv1.2',
   maxVersion: 'TLSv1.3',
   ciphers: [...tls13Ciphers, ...tls12Ciphers].join(':'),
-  ecdhCurve: 'X25519:P-256:P-384',
+  ecdhCurve: tlsCurves.join(':'),
   honorCipherOrder: false,
 } as const satisfies SecureContextOptions;

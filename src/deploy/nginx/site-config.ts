@@ -1,3 +1,4 @@
+import { tls12Ciphers, tlsCurves } from '../../tls/tls-profile.js';
 import { proxyClientHeader, proxySecretHeader, proxyUserHeader, strippedClientHeaders } from '../../auth/proxy-headers.js';
 import { GatehouseError } from '../../errors/index.js';
 import { checkedPath, listenAddressOf, quote, serverNameOf } from './nginx-syntax.js';
@@ -28,18 +29,8 @@ export interface NginxSiteInput {
   hstsMaxAgeSeconds?: number | undefined;
 }
 
-/** Mozilla's "intermediate" TLS 1.2 cipher list (Server Side TLS guidelines 5.7); TLS 1.3 suites need no setting. */
-export const mozillaIntermediateCiphers = [
-  'ECDHE-ECDSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305',
-  'DHE-RSA-AES128-GCM-SHA256',
-  'DHE-RSA-AES256-GCM-SHA384',
-  'DHE-RSA-CHACHA20-POLY1305',
-].join(':');
+/** TLS 1.2 suites, the same as the built-in front's (Mozilla "intermediate"); TLS 1.3 suites need no setting. */
+export const mozillaIntermediateCiphers = tls12Ciphers.join(':');
 
 /**
  * Seconds nginx waits between two reads or two writes on a proxied websocket before it closes it.
@@ -172,6 +163,7 @@ function tlsSettings(input: NginxSiteInput): string[] {
     '    ssl_protocols TLSv1.2 TLSv1.3;',
     // NOTE: the DHE suites are used only with an ssl_dhparam file, which this config does not set.
     `    ssl_ciphers ${mozillaIntermediateCiphers};`,
+    `    ssl_ecdh_curve ${tlsCurves.join(':')};`,
     '    ssl_prefer_server_ciphers off;',
     '    ssl_session_timeout 1d;',
     '    ssl_session_cache shared:gatehouse_tls:10m;',
