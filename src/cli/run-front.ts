@@ -31,10 +31,16 @@ export async function runFront(options: { config?: string }): Promise<void> {
     certificateFiles: { certFile: certificate.certFile, keyFile: certificate.keyFile, generated: config.front.certFile === undefined },
     hsts: config.front.hsts,
     acmeWebroot: config.front.acmeWebroot,
-    publicOrigins: config.front.publicOrigins,
     hub: { host: '127.0.0.1', port: config.hub.port },
     proxySecret: await loadOrCreateProxySecret(dataDir),
     verifier: createHtpasswdVerifier(dataDir, logger.child({ component: 'users' })),
+    // TODO: wire createTokenVerifier and the audit log
+    tokens: { verify: () => Promise.resolve(null) },
+    audit: { record: () => undefined },
+    publicOrigins: config.front.publicOrigins,
+    trustedProxies: config.front.trustedProxies,
+    session: config.front.session,
+    loginLimits: config.front.loginLimits,
     webRoot,
     logger: logger.child({ component: 'front' }),
   });

@@ -8,7 +8,10 @@ export const errorCatalog = {
 
   AUTH_REQUIRED: { status: 401, description: 'The request carries no credentials or wrong ones.' },
   AUTH_FORBIDDEN: { status: 403, description: "The user's role does not allow this action." },
-  AUTH_ORIGIN_REJECTED: { status: 403, description: "A websocket upgrade came from an origin other than the front's own." },
+  AUTH_ORIGIN_REJECTED: { status: 403, description: "A websocket upgrade or a state-changing request came from an origin other than the front's own." },
+  AUTH_HOST_REJECTED: { status: 421, description: 'The Host header names neither this host nor one of front.publicOrigins.' },
+  AUTH_RATE_LIMITED: { status: 429, description: 'Too many failed logins from this address or for this user name; retry after the Retry-After seconds.' },
+  AUTH_FORWARDED_INVALID: { status: 400, description: 'A trusted proxy sent an X-Forwarded-For or Forwarded header that does not parse, or two that disagree.' },
   AUTH_PROXY_REJECTED: { status: 403, description: 'A request reached the hub without the proxy secret or from a non-loopback peer.' },
   AUTH_USER_INVALID: { status: 400, description: 'A user name, role or password was rejected by the users file rules.' },
   AUTH_USER_EXISTS: { status: 409, description: 'A user with that name already exists.' },

@@ -5,23 +5,29 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
-import type { CredentialVerifier } from '../auth/types.js';
 import { isGatehouseError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { tlsProfile } from '../tls/tls-profile.js';
-import { authenticate, clientAddressOf } from './authenticate.js';
+import type { AllowedHosts } from './allowed-hosts.js';
+import type { Authenticator } from './authenticate.js';
 import { basicChallenge } from './basic-auth.js';
+import type { ClientAddressResolver } from './client-address.js';
 import { errorBody } from './error-body.js';
-import type { FailedLoginLog } from './failed-login-log.js';
 import type { HubProxy, ProxyIdentity } from './hub-proxy.js';
+import { checkHost, checkOrigin, needsOriginCheck } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
+import { expiredSessionCookie } from './session-cookie.js';
 
 export interface HttpsAppOptions {
   cert: string;
   key: string;
-  verifier: CredentialVerifier;
-  failedLogins: FailedLoginLog;
+  authenticator: Authenticator;
+  clientAddresses: ClientAddressResolver;
+  /** The hosts and origins of this front; known only once the HTTPS port is bound, so read per request. */
+  allowedHosts: () => AllowedHosts;
   hubProxy: HubProxy;
+  /** Called with the id of a session that POST /logout ended, so its websockets can be closed. */
+  onSessionEnded: (sessionId: string) => void;
   /** Folder of the built web UI (dist/web), served as static files with index.html at "/". */
   webRoot: string;
   logger: Logger;
@@ -31,10 +37,12 @@ const notBuiltPage = 'Gatehouse: the web UI is not built yet. Run `npm run build
 
 const jsonType = 'application/json; charset=utf-8';
 
+export const logoutPath = '/logout';
+
 /**
- * Build the HTTPS fastify app: security headers and basic auth on every request, /api proxied to
- * the hub, and the built web UI as static files. Websocket upgrades bypass fastify and go to the
- * server's own `upgrade` listener.
+ * Build the HTTPS fastify app: security headers, the Host and Origin checks and authentication on
+ * every request, POST /logout, /api proxied to the hub, and the built web UI as static files.
+ * Websocket upgrades bypass fastify and go to the server's own `upgrade` listener.
  */
 export async function buildHttpsApp(options: HttpsAppOptions) {
   const { logger } = options;
@@ -56,10 +64,33 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
       reply.raw.setHeader(name, value);
     }
 
-    const client = clientAddressOf(request.raw.socket.remoteAddress);
-    const result = await authenticate(request.headers.authorization, client, options.verifier, options.failedLogins);
+    const address = options.clientAddresses.resolve(request.raw.socket.remoteAddress, request.headers);
+    if (!address.ok) {
+      return reply.code(400).type(jsonType).send(errorBody('AUTH_FORWARDED_INVALID', address.message));
+    }
+    const { client } = address;
+
+    const host = checkHost(request.headers, options.allowedHosts());
+    const origin = needsOriginCheck(request.method) ? checkOrigin(request.headers, options.allowedHosts()) : host;
+    const guard = host.ok ? origin : host;
+    if (!guard.ok) {
+      logger.warn({ client, method: request.method, host: request.headers.host, origin: request.headers.origin }, 'rejected a request for another host or from another origin');
+      return reply.code(guard.status).type(jsonType).send(errorBody(guard.code, guard.message));
+    }
+
+    // Logout must not start a session from the basic credentials it is about to make the browser forget.
+    if (request.method === 'POST' && request.url.split('?')[0] === logoutPath) {
+      identities.set(request.raw, { user: '', client });
+      return undefined;
+    }
+
+    const result = await options.authenticator.authenticate({ authorization: request.headers.authorization, cookie: request.headers.cookie, client });
     if (!result.ok) {
-      return reply.code(401).header('www-authenticate', basicChallenge).type(jsonType).send(errorBody('AUTH_REQUIRED', result.message));
+      return reply.code(result.status).headers(result.headers).type(jsonType).send(errorBody(result.code, result.message));
+    }
+    if (result.setCookie !== null) {
+      // On the raw response, like the security headers, so proxied /api responses carry it too.
+      reply.raw.setHeader('set-cookie', result.setCookie);
     }
     identities.set(request.raw, { user: result.user, client });
     return undefined;
@@ -80,6 +111,23 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
   };
   app.all('/api', { onRequest: forwardToHub }, unreachable);
   app.all('/api/*', { onRequest: forwardToHub }, unreachable);
+
+  // Ends the session and answers 401 with a challenge, which makes browsers drop the basic
+  // credentials they cached for this realm, so the next request asks for a password again.
+  app.post(logoutPath, (request, reply) => {
+    const client = identities.get(request.raw)?.client ?? 'unknown';
+    const sessionId = options.authenticator.endSession(request.headers.cookie, client);
+    if (sessionId !== null) {
+      options.onSessionEnded(sessionId);
+    }
+    return reply
+      .code(401)
+      .header('www-authenticate', basicChallenge)
+      .header('set-cookie', expiredSessionCookie)
+      .header('cache-control', 'no-store')
+      .type(jsonType)
+      .send(errorBody('AUTH_REQUIRED', 'logged out; sign in again to continue'));
+  });
 
   if (existsSync(path.join(options.webRoot, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webRoot), index: 'index.html' });

@@ -37,7 +37,7 @@ const defaultTimeoutMs = 30_000;
 
 /**
  * Replace the identity headers of a client request in place: delete every client-sent forwarding or
- * identity header and the credentials, then add the proxy secret, the user and the client address.
+ * identity header and the credentials (Authorization, and Cookie, which carries the session), then add the proxy secret, the user and the client address.
  * The user name goes out as its UTF-8 bytes, because Node writes header strings byte per character
  * (latin1) and rejects characters above U+00FF.
  */
@@ -46,6 +46,7 @@ export function rewriteProxyHeaders(headers: IncomingHttpHeaders, secret: string
     delete headers[name];
   }
   delete headers.authorization;
+  delete headers.cookie;
 
   headers[proxySecretHeader] = secret;
   headers[proxyUserHeader] = Buffer.from(identity.user, 'utf8').toString('latin1');

@@ -2,13 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import type { CredentialVerifier } from '../auth/types.js';
+import type { AuditRecorder } from '../audit/types.js';
+import type { CredentialVerifier, TokenVerifier } from '../auth/types.js';
 import type { Logger } from '../log/logger.js';
 import { AllowedHosts } from './allowed-hosts.js';
+import { certificateNames } from './certificate-names.js';
 import { CertificateReloader, type ReloadResult } from './certificate-reloader.js';
-import { FailedLoginLog } from './failed-login-log.js';
-import { addHstsHeader, hstsHeaderValue, type HstsSettings } from './hsts.js';
+import { createFrontSecurity, type LoginLimitSettings, type SessionSettings } from './front-security.js';
 import { buildHttpsApp } from './https-app.js';
+import { addHstsHeader, hstsHeaderValue, type HstsSettings } from './hsts.js';
 import { createHubProxy, type HubAddress } from './hub-proxy.js';
 import { startRedirectServer } from './redirect-server.js';
 import { createUpgradeHandler } from './websocket-upgrade.js';
@@ -34,13 +36,25 @@ export interface FrontOptions {
   hsts?: HstsSettings;
   /** front.acmeWebroot: the redirect port serves ACME challenge files from this folder. */
   acmeWebroot?: string | undefined;
-  /** front.publicOrigins: https origins the site is reached at besides the host's own names. */
-  publicOrigins?: readonly string[];
   /** The hub's loopback address. */
   hub: HubAddress;
   /** Secret the hub expects in the x-gatehouse-secret header. */
   proxySecret: string;
   verifier: CredentialVerifier;
+  /** Checks `Authorization: Bearer` API tokens; the hub sees such a request as user `token:<name>`. */
+  tokens: TokenVerifier;
+  /** Receives login, session and token events. */
+  audit: AuditRecorder;
+  /** front.publicOrigins: https origins the site is reached at besides the host's own names. */
+  publicOrigins: readonly string[];
+  /** front.trustedProxies: peers whose X-Forwarded-For and Forwarded headers are read. */
+  trustedProxies: readonly string[];
+  /** front.session: idle and absolute lifetime of session cookies. */
+  session: SessionSettings;
+  /** front.loginLimits: failed logins before delays, the longest delay and the window. */
+  loginLimits: LoginLimitSettings;
+  /** Clock for sessions and login limits, in epoch milliseconds; tests pass a fake one. Default Date.now. */
+  now?: () => number;
   /** Folder of the built web UI. When it has no index.html, the front serves a 503 page instead. */
   webRoot: string;
   /** Logger. A child with `component: "front"` is made unless it already has that binding. */
@@ -61,20 +75,39 @@ export interface RunningFront {
 export async function startFront(options: FrontOptions): Promise<RunningFront> {
   const logger = options.logger.bindings().component === 'front' ? options.logger : options.logger.child({ component: 'front' });
   const hstsValue = hstsHeaderValue(options.hsts, options.cert, options.certificateFiles?.generated ?? false);
-  const failedLogins = new FailedLoginLog(logger);
+  const { authenticator, clientAddresses } = createFrontSecurity({ ...options, logger, now: options.now ?? Date.now });
   const hubProxy = createHubProxy({ hub: options.hub, proxySecret: options.proxySecret, logger });
-  const openSockets = new Set<Duplex>();
+  const openSockets = new Map<Duplex, string | null>();
+  const closeSessionSockets = (sessionId: string): void => {
+    for (const [socket, socketSession] of openSockets) {
+      if (socketSession === sessionId) {
+        socket.destroy();
+      }
+    }
+  };
+
+  // The allowed origins include the HTTPS port, which is known only after listen() when it was 0.
+  // No request can arrive before then, so the getter never sees the gap.
+  const bound: { allowedHosts?: AllowedHosts } = {};
+  const getAllowedHosts = (): AllowedHosts => {
+    if (bound.allowedHosts === undefined) {
+      throw new Error('a request arrived before the HTTPS server was listening');
+    }
+    return bound.allowedHosts;
+  };
 
   const app = await buildHttpsApp({
     cert: options.cert,
     key: options.key,
-    verifier: options.verifier,
-    failedLogins,
+    authenticator,
+    clientAddresses,
+    allowedHosts: getAllowedHosts,
     hubProxy,
+    onSessionEnded: closeSessionSockets,
     webRoot: options.webRoot,
     logger,
   });
-  app.server.on('upgrade', createUpgradeHandler({ verifier: options.verifier, failedLogins, hubProxy, logger, openSockets }));
+  app.server.on('upgrade', createUpgradeHandler({ authenticator, clientAddresses, allowedHosts: getAllowedHosts, hubProxy, logger, openSockets }));
   if (hstsValue !== null) {
     addHstsHeader(app.server, hstsValue);
   }
@@ -84,7 +117,10 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
 
   await app.listen({ host: options.listenAddress, port: options.httpsPort });
   const httpsPort = (app.server.address() as AddressInfo).port;
-  const allowedHosts = new AllowedHosts({ publicOrigins: options.publicOrigins ?? [], httpsPort });
+  // NOTE: the certificate names are read once here; a reloaded certificate with new names needs a restart
+  // (or front.publicOrigins) before those names pass the Host check.
+  const allowedHosts = new AllowedHosts({ publicOrigins: options.publicOrigins, httpsPort, certificateNames: certificateNames(options.cert) });
+  bound.allowedHosts = allowedHosts;
 
   let redirectServer: Server;
   try {
@@ -124,7 +160,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
       reloader?.stop();
       const redirectClosed = new Promise<void>((resolve) => redirectServer.close(() => resolve()));
       redirectServer.closeAllConnections();
-      for (const socket of openSockets) {
+      for (const socket of openSockets.keys()) {
         socket.destroy();
       }
       await Promise.all([redirectClosed, app.close()]);

@@ -1,60 +1,35 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import type { CredentialVerifier } from '../auth/types.js';
 import type { Logger } from '../log/logger.js';
-import { authenticate, clientAddressOf } from './authenticate.js';
-import { basicChallenge } from './basic-auth.js';
+import type { AllowedHosts } from './allowed-hosts.js';
+import type { Authenticator } from './authenticate.js';
+import type { ClientAddressResolver } from './client-address.js';
 import type { ErrorCode } from '../errors/index.js';
 import { errorBody } from './error-body.js';
-import type { FailedLoginLog } from './failed-login-log.js';
-import { isSameOrigin, parseHostHeader } from './host-header.js';
 import type { HubProxy } from './hub-proxy.js';
+import { checkHost, checkOrigin } from './request-guard.js';
 
 export const websocketPath = '/ws';
 
 export interface UpgradeHandlerOptions {
-  verifier: CredentialVerifier;
-  failedLogins: FailedLoginLog;
+  authenticator: Authenticator;
+  clientAddresses: ClientAddressResolver;
+  allowedHosts: () => AllowedHosts;
   hubProxy: HubProxy;
   logger: Logger;
-  /** Every client socket handed to the hub, so that closing the front can end them. */
-  openSockets: Set<Duplex>;
+  /**
+   * Every client socket handed to the hub, with its session id (null when a token or basic auth
+   * opened it), so that closing the front or a logout can end them.
+   */
+  openSockets: Map<Duplex, string | null>;
 }
 
 /**
- * Fetch metadata request headers (W3C Fetch Metadata). Browsers send them, but scripts and
- * command-line clients usually do not.
- */
-const browserOnlyHeaders = ['sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest'];
-
-/**
- * Decide whether a websocket handshake may go on, from its Origin and Host headers. A browser always
- * sends Origin on a websocket handshake (RFC 6455 section 4.1), so a missing Origin means a script
- * or another non-browser client. Such a client cannot be used for cross-site websocket hijacking and
- * has already passed basic auth, so it is allowed. A request that carries browser fetch metadata but
- * no Origin is rejected, and a present Origin must equal `https://` plus the validated Host.
- */
-export function checkOrigin(headers: IncomingMessage['headers']): { ok: true } | { ok: false; message: string } {
-  const authority = parseHostHeader(headers.host);
-  if (authority === null) {
-    return { ok: false, message: 'missing or invalid Host header' };
-  }
-
-  const origin = headers.origin;
-  if (origin === undefined) {
-    const fromBrowser = browserOnlyHeaders.some((name) => headers[name] !== undefined);
-    return fromBrowser ? { ok: false, message: 'a browser websocket handshake must carry an Origin header' } : { ok: true };
-  }
-  if (!isSameOrigin(origin, authority)) {
-    return { ok: false, message: 'the websocket Origin is not this server' };
-  }
-  return { ok: true };
-}
-
-/**
- * Create the HTTPS server's `upgrade` listener: basic auth first, then the path (only /ws), the
- * method and Upgrade header, then the Origin check, and only then the proxy to the hub's /ws.
+ * Create the HTTPS server's `upgrade` listener: the Host and Origin checks first, then
+ * authentication (a session cookie is enough, because Safari and every iOS browser never send basic
+ * credentials on a websocket handshake), then the path (only /ws), the method and Upgrade header,
+ * and only then the proxy to the hub's /ws.
  */
 export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const { logger } = options;
@@ -73,10 +48,31 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
 }
 
 async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, options: UpgradeHandlerOptions): Promise<void> {
-  const client = clientAddressOf(request.socket.remoteAddress);
-  const result = await authenticate(request.headers.authorization, client, options.verifier, options.failedLogins);
+  const address = options.clientAddresses.resolve(request.socket.remoteAddress, request.headers);
+  if (!address.ok) {
+    rejectUpgrade(socket, 400, 'AUTH_FORWARDED_INVALID', address.message);
+    return;
+  }
+  const { client } = address;
+
+  const host = checkHost(request.headers, options.allowedHosts());
+  const guard = host.ok ? checkOrigin(request.headers, options.allowedHosts()) : host;
+  if (!guard.ok) {
+    options.logger.warn({ client, host: request.headers.host, origin: request.headers.origin }, 'rejected a websocket for another host or from another origin');
+    rejectUpgrade(socket, guard.status, guard.code, guard.message);
+    return;
+  }
+
+  // No session starts here: http-proxy writes the hub's 101 response itself, so a Set-Cookie could
+  // not reach the browser, and a script that opens websockets with basic auth would fill the store.
+  const result = await options.authenticator.authenticate({
+    authorization: request.headers.authorization,
+    cookie: request.headers.cookie,
+    client,
+    startSession: false,
+  });
   if (!result.ok) {
-    rejectUpgrade(socket, 401, 'AUTH_REQUIRED', result.message, { 'WWW-Authenticate': basicChallenge });
+    rejectUpgrade(socket, result.status, result.code, result.message, result.headers);
     return;
   }
 
@@ -90,17 +86,10 @@ async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
     return;
   }
 
-  const origin = checkOrigin(request.headers);
-  if (!origin.ok) {
-    options.logger.warn({ client, user: result.user, origin: request.headers.origin }, 'rejected a websocket from another origin');
-    rejectUpgrade(socket, 403, 'AUTH_ORIGIN_REJECTED', origin.message);
-    return;
-  }
-
   if (socket.destroyed) {
     return;
   }
-  options.openSockets.add(socket);
+  options.openSockets.set(socket, result.sessionId);
   socket.once('close', () => options.openSockets.delete(socket));
   options.hubProxy.forwardUpgrade(request, socket, head, { user: result.user, client });
 }

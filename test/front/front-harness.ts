@@ -6,7 +6,8 @@ import path from 'node:path';
 
 import { WebSocketServer } from 'ws';
 
-import type { CredentialVerifier } from '../../src/auth/types.js';
+import type { AuditEvent, AuditRecorder } from '../../src/audit/types.js';
+import type { CredentialVerifier, TokenVerifier } from '../../src/auth/types.js';
 import { startFront, type FrontOptions, type RunningFront } from '../../src/front/index.js';
 import { ensureCertificate } from '../../src/tls/index.js';
 import { createCapturingLogger, createTemporaryFolder } from './helpers.js';
@@ -20,6 +21,25 @@ export const indexHtml = '<!doctype html><title>Gatehouse</title>';
 export const testVerifier: CredentialVerifier = {
   verify: (user, password) => Promise.resolve(user === testUser && password === testPassword),
 };
+
+/** The one API token of the tests, named "ci" with the viewer role. */
+export const testToken = 'gh_test-token.0123456789~abcdef';
+export const testTokens: TokenVerifier = {
+  verify: (token) => Promise.resolve(token === testToken ? { name: 'ci', role: 'viewer' } : null),
+};
+
+/** Creates an audit recorder that keeps every event in memory. */
+export function createRecordingAudit(): { audit: AuditRecorder; events: Omit<AuditEvent, 'source'>[] } {
+  const events: Omit<AuditEvent, 'source'>[] = [];
+  return {
+    events,
+    audit: {
+      record: (event) => {
+        events.push({ ...event, time: event.time ?? new Date().toISOString() });
+      },
+    },
+  };
+}
 
 export function basicHeader(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
@@ -79,6 +99,8 @@ export interface TestFront {
   certFile: string;
   keyFile: string;
   logLines: Record<string, unknown>[];
+  /** Events recorded by the default audit recorder; empty when `overrides.audit` replaces it. */
+  auditEvents: Omit<AuditEvent, 'source'>[];
   close(): Promise<void>;
 }
 
@@ -90,6 +112,7 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
   const temporary = await createTemporaryFolder();
   const { logger, lines } = createCapturingLogger();
   const pair = await ensureCertificate({ dataDir: temporary.folder, logger });
+  const recording = createRecordingAudit();
 
   const webRoot = path.join(temporary.folder, 'web');
   if (settings.withWebRoot !== false) {
@@ -107,6 +130,13 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
     hub: { host: '127.0.0.1', port: hubPort },
     proxySecret: testSecret,
     verifier: testVerifier,
+    tokens: testTokens,
+    audit: recording.audit,
+    publicOrigins: [],
+    trustedProxies: [],
+    session: { idleMinutes: 60, absoluteHours: 24 },
+    // High enough that tests sending many wrong passwords see 401s; the login limit tests lower it.
+    loginLimits: { freeFailures: 100, maxDelaySeconds: 60, windowMinutes: 15 },
     webRoot,
     logger,
     ...settings.overrides,
@@ -118,6 +148,7 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
     certFile: pair.certFile,
     keyFile: pair.keyFile,
     logLines: lines,
+    auditEvents: recording.events,
     async close() {
       await front.close();
       await temporary.remove();

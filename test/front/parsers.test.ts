@@ -4,8 +4,11 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 
 import { parseBasicAuthorization } from '../../src/front/basic-auth.js';
+import { isBearerScheme, parseBearerAuthorization } from '../../src/front/bearer-auth.js';
 import { isSameOrigin, parseHostHeader } from '../../src/front/host-header.js';
-import { checkOrigin } from '../../src/front/websocket-upgrade.js';
+import { AllowedHosts } from '../../src/front/allowed-hosts.js';
+import { checkOrigin } from '../../src/front/request-guard.js';
+import { parseSessionCookies, sessionCookie } from '../../src/front/session-cookie.js';
 
 const encode = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
@@ -111,9 +114,75 @@ void describe('origin check', () => {
   });
 
   void test('checkOrigin policy for missing Origin', () => {
-    assert.equal(checkOrigin({ host: 'home' }).ok, true);
-    assert.equal(checkOrigin({ host: 'home', 'sec-fetch-site': 'same-origin' }).ok, false);
-    assert.equal(checkOrigin({ origin: 'https://home' }).ok, false);
-    assert.equal(checkOrigin({ host: 'evil@home', origin: 'https://home' }).ok, false);
+    const hosts = new AllowedHosts({ publicOrigins: ['https://home.example.org'], httpsPort: 443 });
+    assert.equal(checkOrigin({ host: 'home' }, hosts).ok, true);
+    assert.equal(checkOrigin({ host: 'home', 'sec-fetch-site': 'same-origin' }, hosts).ok, false);
+    assert.equal(checkOrigin({ origin: 'https://home.example.org' }, hosts).ok, true);
+    assert.equal(checkOrigin({ origin: 'https://evil.example' }, hosts).ok, false);
+  });
+});
+
+void describe('parseSessionCookies', () => {
+  const value = 'a'.repeat(22) + 'B_-9'.repeat(5) + 'z';
+
+  void test('finds the session among others', () => {
+    assert.deepEqual(parseSessionCookies(`theme=dark; __Host-gatehouse_session=${value}; x=1`), [value]);
+    assert.deepEqual(parseSessionCookies(`__Host-gatehouse_session=${value};__Host-gatehouse_session=${value}`), [value, value]);
+  });
+
+  void test('ignores malformed values', () => {
+    for (const header of [undefined, '', `gatehouse_session=${value}`, `__Host-gatehouse_session=${value}x`, `__Host-gatehouse_session="${value}"`, `__host-gatehouse_session=${value}`]) {
+      assert.deepEqual(parseSessionCookies(header), [], String(header));
+    }
+  });
+
+  void test('never throws on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (header) => {
+        for (const found of parseSessionCookies(header)) {
+          assert.match(found, /^[A-Za-z0-9_-]{43}$/);
+        }
+        parseSessionCookies(`__Host-gatehouse_session=${header}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  void test('cookie attributes', () => {
+    assert.equal(sessionCookie(value, 3600), `__Host-gatehouse_session=${value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=3600`);
+  });
+});
+
+void describe('parseBearerAuthorization', () => {
+  void test('accepts a b64token', () => {
+    assert.deepEqual(parseBearerAuthorization('Bearer abc-._~+/9=='), { kind: 'bearer', token: 'abc-._~+/9==' });
+    assert.deepEqual(parseBearerAuthorization('bearer  xyz'), { kind: 'bearer', token: 'xyz' });
+  });
+
+  void test('rejects malformed values', () => {
+    for (const value of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a=b', 'Bearer ä', `Bearer ${'a'.repeat(2000)}`, 'Basic abc']) {
+      assert.equal(parseBearerAuthorization(value).kind, 'invalid', value.slice(0, 40));
+    }
+  });
+
+  void test('scheme detection', () => {
+    assert.equal(isBearerScheme('Bearer x'), true);
+    assert.equal(isBearerScheme('BEARER'), true);
+    assert.equal(isBearerScheme('Bearerx'), false);
+    assert.equal(isBearerScheme('Basic x'), false);
+  });
+
+  void test('never throws on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (value) => {
+        const parsed = parseBearerAuthorization(value);
+        parseBearerAuthorization(`Bearer ${value}`);
+        isBearerScheme(value);
+        if (parsed.kind === 'bearer') {
+          assert.match(parsed.token, /^[A-Za-z0-9\-._~+/]+=*$/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -81,6 +81,9 @@ export class Stack {
       `  listenAddress: ${this.#options.listenAddress ?? '127.0.0.1'}`,
       `  httpPort: ${this.ports.http}`,
       `  httpsPort: ${this.ports.https}`,
+      // Every test client is 127.0.0.1, so the default 5 failures would delay later tests' logins.
+      '  loginLimits:',
+      '    freeFailures: 100',
       'hub:',
       `  port: ${this.ports.hub}`,
       '  pingIntervalSeconds: 5',
