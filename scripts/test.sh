@@ -6,7 +6,7 @@ shopt -s globstar nullglob
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests drive as real peers: command name -> package name.
-declare -A peers=([socat]=socat [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [htpasswd]=apache2-utils [chromium]=chromium [nginx]=nginx)
+declare -A peers=([socat]=socat [ip]=iproute2 [ss]=iproute2 [openssl]=openssl [htpasswd]=apache2-utils [chromium]=chromium [nginx]=nginx [fail2ban-regex]=fail2ban)
 missing=()
 for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
