@@ -2,6 +2,7 @@ import { commandRequestMessage, serverMessageSchema } from '../../src/protocol/i
 import type { ClientMessage, ServerMessage } from '../../src/protocol/index.js';
 import { retryDelayMs } from './backoff.js';
 import type { HubStore } from './hub-store.js';
+import { renewSession } from './session.js';
 
 /**
  * The websocket to the hub (through the front). It validates every message against the shared wire
@@ -41,7 +42,7 @@ export class HubConnection {
       return;
     }
     clearTimeout(this.#retryTimer);
-    this.#open();
+    void this.#reopen();
   }
 
   /** Sends a command to node `nodeId`, and the store tracks its status until the hub's reply arrives. */
@@ -96,8 +97,17 @@ export class HubConnection {
     this.#failedAttempts += 1;
     this.#store.connection.set({ phase: 'waiting', retryAt: Date.now() + delay });
     this.#retryTimer = setTimeout(() => {
-      this.#open();
+      void this.#reopen();
     }, delay);
+  }
+
+  /** Renews the session with one plain request, then opens the websocket unless stopped meanwhile. */
+  async #reopen(): Promise<void> {
+    this.#store.connection.set({ phase: 'connecting' });
+    await renewSession();
+    if (!this.#stopped && this.#socket === null) {
+      this.#open();
+    }
   }
 
   #receive(data: unknown): void {
