@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { createHtpasswdVerifier, ensureDataDir, loadOrCreateProxySecret } from '../auth/index.js';
+import { createAuditLog } from '../audit/index.js';
+import { createHtpasswdVerifier, createTokenVerifier, ensureDataDir, loadOrCreateProxySecret } from '../auth/index.js';
 import { loadConfig } from '../config/index.js';
 import { startFront } from '../front/index.js';
 import { createLogger } from '../log/logger.js';
@@ -16,6 +17,7 @@ export async function runFront(options: { config?: string }): Promise<void> {
   const stopped = untilStopSignal(logger);
 
   await ensureDataDir(dataDir);
+  const audit = createAuditLog(dataDir, 'front', logger.child({ component: 'audit' }));
   const certificate = await ensureCertificate({
     dataDir,
     ...(config.front.certFile === undefined ? {} : { certFile: config.front.certFile }),
@@ -34,9 +36,8 @@ export async function runFront(options: { config?: string }): Promise<void> {
     hub: { host: '127.0.0.1', port: config.hub.port },
     proxySecret: await loadOrCreateProxySecret(dataDir),
     verifier: createHtpasswdVerifier(dataDir, logger.child({ component: 'users' })),
-    // TODO: wire createTokenVerifier and the audit log
-    tokens: { verify: () => Promise.resolve(null) },
-    audit: { record: () => undefined },
+    tokens: createTokenVerifier(dataDir, logger.child({ component: 'tokens' })),
+    audit,
     publicOrigins: config.front.publicOrigins,
     trustedProxies: config.front.trustedProxies,
     session: config.front.session,
@@ -55,5 +56,6 @@ export async function runFront(options: { config?: string }): Promise<void> {
   await stopped;
   process.off('SIGHUP', onHangup);
   await front.close();
+  await audit.close();
   logger.info('front stopped');
 }

@@ -162,8 +162,8 @@ export class Stack {
   }
 
   /** Open a websocket through the front; resolves once open, rejects with the HTTP status otherwise. */
-  async websocket(options: { user?: Credentials; origin?: string | null } = {}): Promise<MessageSocket> {
-    const headers: Record<string, string> = {};
+  async websocket(options: { user?: Credentials; origin?: string | null; headers?: Record<string, string> } = {}): Promise<MessageSocket> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.user !== undefined) {
       headers.authorization = basicAuth(options.user);
     }
