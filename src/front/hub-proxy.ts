@@ -5,7 +5,7 @@ import { ProxyServer } from 'http-proxy-3';
 
 import { proxyClientHeader, proxySecretHeader, proxyUserHeader, strippedClientHeaders } from '../auth/proxy-headers.js';
 import type { Logger } from '../log/logger.js';
-import { errorBody } from './error-body.js';
+import { errorBody, rawErrorResponse } from './error-body.js';
 import { securityHeaders } from './security-headers.js';
 
 /** Address and port of the hub. The front reaches it only over loopback. */
@@ -100,10 +100,7 @@ export function createHubProxy(options: HubProxyOptions): HubProxy {
       proxy.ws(request, socket, head, {}, (error) => {
         logger.error({ err: error, client: identity.client, user: identity.user }, 'hub websocket failed');
         if (!upgraded.has(socket) && socket.writable) {
-          const body = errorBody('HUB_UNAVAILABLE', 'the hub did not accept the websocket; check that `gatehouse hub` is running');
-          socket.write(
-            `HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-          );
+          socket.write(rawErrorResponse(502, 'HUB_UNAVAILABLE', 'the hub did not accept the websocket; check that `gatehouse hub` is running'));
         }
       });
     },

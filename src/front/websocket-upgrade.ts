@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import type { Logger } from '../log/logger.js';
@@ -6,7 +6,7 @@ import type { AllowedHosts } from './allowed-hosts.js';
 import type { Authenticator } from './authenticate.js';
 import type { ClientAddressResolver } from './client-address.js';
 import type { ErrorCode } from '../errors/index.js';
-import { errorBody } from './error-body.js';
+import { rawErrorResponse } from './error-body.js';
 import type { HubProxy } from './hub-proxy.js';
 import { checkHost, checkOrigin } from './request-guard.js';
 
@@ -100,16 +100,5 @@ function rejectUpgrade(socket: Duplex, status: number, code: ErrorCode, message:
     socket.destroy();
     return;
   }
-  const body = errorBody(code, message);
-  const headers = {
-    ...extraHeaders,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(body)),
-    'X-Content-Type-Options': 'nosniff',
-    Connection: 'close',
-  };
-  const head = Object.entries(headers)
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head}\r\n${body}`);
+  socket.end(rawErrorResponse(status, code, message, extraHeaders));
 }

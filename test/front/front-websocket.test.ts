@@ -6,7 +6,10 @@ import WebSocket from 'ws';
 import { basicHeader, startStandInHub, startTestFront, testPassword, testSecret, testUser, type StandInHub, type TestFront } from './front-harness.js';
 import { findClosedPort } from './helpers.js';
 
-type Outcome = { kind: 'open'; socket: WebSocket } | { kind: 'rejected'; status: number; body: string } | { kind: 'error'; message: string };
+type Outcome =
+  | { kind: 'open'; socket: WebSocket }
+  | { kind: 'rejected'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
+  | { kind: 'error'; message: string };
 
 /** Open a websocket through the front and report whether the handshake succeeded. */
 function openWebsocket(running: TestFront, path: string, headers: Record<string, string>, origin?: string): Promise<Outcome> {
@@ -22,12 +25,24 @@ function openWebsocket(running: TestFront, path: string, headers: Record<string,
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        resolve({ kind: 'rejected', status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ kind: 'rejected', status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers });
         socket.terminate();
       });
     });
     socket.on('error', (error) => resolve({ kind: 'error', message: error.message }));
   });
+}
+
+/** Assert that a rejected handshake carries the security headers of every HTTPS response. */
+function assertSecurityHeaders(outcome: Outcome): void {
+  assert.equal(outcome.kind, 'rejected');
+  if (outcome.kind !== 'rejected') {
+    return;
+  }
+  assert.match(String(outcome.headers['content-security-policy']), /default-src 'self'/);
+  assert.equal(outcome.headers['x-content-type-options'], 'nosniff');
+  assert.equal(outcome.headers['referrer-policy'], 'no-referrer');
+  assert.equal(outcome.headers['x-frame-options'], 'DENY');
 }
 
 function statusOf(outcome: Outcome): number | string {
@@ -53,6 +68,7 @@ void describe('front websocket', () => {
   void test('401 without credentials', async () => {
     const outcome = await openWebsocket(running, '/ws', {}, ownOrigin);
     assert.equal(statusOf(outcome), 401);
+    assertSecurityHeaders(outcome);
     assert.equal(hub.upgrades.length, 0);
   });
 
@@ -65,6 +81,7 @@ void describe('front websocket', () => {
     for (const origin of ['https://evil.example', `http://127.0.0.1:${running.front.httpsPort}`, 'https://127.0.0.1', 'null']) {
       const outcome = await openWebsocket(running, '/ws', goodAuth, origin);
       assert.equal(statusOf(outcome), 403, origin);
+      assertSecurityHeaders(outcome);
     }
     assert.equal(hub.upgrades.length, 0);
   });
@@ -77,6 +94,7 @@ void describe('front websocket', () => {
   void test('404 on another path', async () => {
     const outcome = await openWebsocket(running, '/api/ws', goodAuth, ownOrigin);
     assert.equal(statusOf(outcome), 404);
+    assertSecurityHeaders(outcome);
   });
 
   void test('echoes through to the hub', async () => {
@@ -119,5 +137,6 @@ void describe('front websocket with the hub down', () => {
   void test('502 when the hub is down', async () => {
     const outcome = await openWebsocket(running, '/ws', { authorization: basicHeader(testUser, testPassword) }, `https://127.0.0.1:${running.front.httpsPort}`);
     assert.equal(statusOf(outcome), 502);
+    assertSecurityHeaders(outcome);
   });
 });
