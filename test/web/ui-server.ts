@@ -217,6 +217,10 @@ export class UiServer {
 
   async #serveFile(rawUrl: string): Promise<{ status: number; type: string; body: Buffer | string }> {
     const pathname = decodeURIComponent(new URL(rawUrl, 'http://127.0.0.1').pathname);
+    // The page requests /api/health before each reconnect, so that a browser renews its session.
+    if (pathname === '/api/health') {
+      return { status: 200, type: 'application/json', body: '{"status":"ok"}' };
+    }
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = normalize(join(this.#root, relative));
     if (!file.startsWith(this.#root + sep)) {
