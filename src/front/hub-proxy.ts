@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { ProxyServer } from 'http-proxy-3';
@@ -57,7 +57,11 @@ export function rewriteProxyHeaders(headers: IncomingHttpHeaders, secret: string
 export function createHubProxy(options: HubProxyOptions): HubProxy {
   const { logger } = options;
   const target = { protocol: 'http:', host: options.hub.host, port: options.hub.port };
-  const proxy = new ProxyServer({ target, proxyTimeout: options.timeoutMs ?? defaultTimeoutMs });
+  // Keep-alive connections to the hub: without them every /api request opened a new TCP connection,
+  // which capped the front at a few hundred proxied requests a second. Idle sockets are closed after
+  // 30 s, before the hub's keep-alive timeout, so the front never reuses a socket the hub is closing.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 16, timeout: 30_000 });
+  const proxy = new ProxyServer({ target, agent, proxyTimeout: options.timeoutMs ?? defaultTimeoutMs });
 
   // The hub's own versions of the security headers must not replace the front's.
   proxy.on('proxyRes', (proxyResponse) => {

@@ -36,13 +36,16 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
+/** Longer than the front's 30 s idle timeout for its pooled connections, so the front closes them first. */
+const hubKeepAliveTimeoutMs = 65_000;
+
 /** Largest REST request body the hub reads; a command body is a few dozen bytes. */
 const maxBodyBytes = 16 * 1024;
 
 /** Start the hub's HTTP server: REST under /api, the websocket API at /ws, loopback peers only. */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
   const logger = options.logger;
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: maxBodyBytes, return503OnClosing: true });
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: maxBodyBytes, return503OnClosing: true, keepAliveTimeout: hubKeepAliveTimeoutMs });
   let rejectedPeers = 0;
 
   // First line of defence, before a single byte is read: a peer that is not loopback did not come
