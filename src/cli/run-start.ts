@@ -32,8 +32,8 @@ export async function runStart(options: { config?: string; simulate?: boolean })
   const port = config.front.httpsPort === 443 ? '' : `:${config.front.httpsPort}`;
   process.stdout.write(`Gatehouse is starting: open https://localhost${port}/ (stop with Ctrl+C)\n`);
 
-  // SIGHUP would end this process by default; it means "reload", which only the front does so far
-  // (its certificate), so it is passed on to the front.
+  // SIGHUP would end this process by default. It means "reload", and only the front reloads anything
+  // so far (its certificate), so the supervisor passes the signal on to the front.
   const onHangup = (): void => {
     const sent = supervisor.signal('front', 'SIGHUP');
     logger.info({ sent }, 'SIGHUP passed on to the front');

@@ -10,7 +10,7 @@ import { CommandService } from './commands.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
 
-/** What the hub needs from a dialect: one line in, one decoded result out; pure functions. */
+/** The dialect functions the hub uses: pure decoding of one line and encoding of one command. */
 export interface DialectCodec {
   decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
   encode(nodeId: number, payload: string): string;

@@ -18,8 +18,8 @@ import type { WebsocketApi } from './ws-api.js';
 export interface HubServerOptions {
   port: number;
   /**
-   * Bind address. Always 127.0.0.1 in production (the config has no key for it); tests bind wider to
-   * prove that the peer check alone still rejects a non-loopback client.
+   * Bind address. It is always 127.0.0.1 in production, because the config has no key for it. Tests
+   * bind wider to prove that the peer check alone still rejects a non-loopback client.
    */
   host: string;
   auth: ProxyAuthOptions;

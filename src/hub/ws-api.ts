@@ -26,9 +26,9 @@ export interface WebsocketApiOptions {
 }
 
 /**
- * A client whose send buffer grows past this is too slow to follow live updates (or gone without a
- * FIN); it is disconnected so it cannot make the hub buffer without bound. It reconnects and gets a
- * fresh snapshot.
+ * A client whose send buffer grows past this is too slow to follow live updates, or gone without a
+ * FIN. It is disconnected, so it cannot make the hub buffer without bound, and gets a fresh snapshot
+ * when it reconnects.
  */
 const maxBufferedBytes = 4 * 1024 * 1024;
 
@@ -186,7 +186,7 @@ export class WebsocketApi {
     client.socket.send(text);
   }
 
-  /** Ping every client; one that did not answer the previous ping is terminated. */
+  /** Ping every client, and terminate each one that sent no pong for the previous ping. */
   #pingAll(): void {
     for (const client of this.#clients) {
       if (!client.alive) {
