@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerDoctorCommand } from './doctor-command.js';
 import { exitCodes, reportFailure } from './exit.js';
 import { registerNginxCommand } from './nginx-command.js';
 import { runFront } from './run-front.js';
@@ -47,6 +48,7 @@ function buildProgram(): Command {
   registerUserCommands(program, configOption);
   registerTokenCommands(program, configOption);
   registerNginxCommand(program, configOption);
+  registerDoctorCommand(program, configOption);
   return program;
 }
 
