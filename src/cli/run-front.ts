@@ -5,6 +5,7 @@ import { loadConfig } from '../config/index.js';
 import { startFront } from '../front/index.js';
 import { createLogger } from '../log/logger.js';
 import { ensureCertificate } from '../tls/index.js';
+import { createConfigReloader } from './config-reload.js';
 import { untilStopSignal } from './process-lifecycle.js';
 
 /** The built web UI: dist/web beside dist/server, where `npm run build` puts it. */
@@ -12,7 +13,7 @@ const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 
 /** `gatehouse front`: run until SIGINT or SIGTERM, then stop cleanly. */
 export async function runFront(options: { config?: string }): Promise<void> {
-  const { config, dataDir } = loadConfig(options.config);
+  const { config, file, dataDir } = loadConfig(options.config);
   const logger = createLogger({ level: config.log.level }, { process: 'front' });
   const stopped = untilStopSignal(logger);
 
@@ -47,8 +48,11 @@ export async function runFront(options: { config?: string }): Promise<void> {
   });
   logger.info({ httpsPort: front.httpsPort, httpPort: front.httpPort }, 'front started');
 
-  // SIGHUP reloads the certificate, as for nginx; certbot's deploy hook can send it.
+  // SIGHUP reloads the certificate, as for nginx, so certbot's deploy hook can send it. It also
+  // reloads the config file, of which only log.level applies without a restart.
+  const reloadConfig = createConfigReloader({ file, reader: 'front', initial: config, logger });
   const onHangup = (): void => {
+    reloadConfig();
     void front.reloadCertificate();
   };
   process.on('SIGHUP', onHangup);

@@ -5,11 +5,12 @@ import { Hub } from '../hub/hub.js';
 import { createLogger } from '../log/logger.js';
 import { moteinoCodec } from '../radio/moteino/index.js';
 import { SerialLink } from '../radio/serial-link.js';
+import { createConfigReloader } from './config-reload.js';
 import { untilStopSignal } from './process-lifecycle.js';
 
 /** `gatehouse hub`: run until SIGINT or SIGTERM, then stop cleanly. */
 export async function runHub(options: { config?: string; radioPort?: string }): Promise<void> {
-  const { config, dataDir } = loadConfig(options.config);
+  const { config, file, dataDir } = loadConfig(options.config);
   const logger = createLogger({ level: config.log.level }, { process: 'hub' });
   const stopped = untilStopSignal(logger);
 
@@ -32,9 +33,20 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
   await hub.start();
   logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');
 
-  // SIGHUP would end the process by default, and `systemctl reload` or the supervisor may send it.
-  // NOTE: the hub has nothing to reload yet, so it only logs the signal.
-  const onHangup = (): void => logger.info('SIGHUP received: the hub has no settings to reload yet');
+  // SIGHUP (from `systemctl reload` or the supervisor) reloads the config file. Without a handler
+  // the signal would end the process.
+  const onHangup = createConfigReloader({
+    file,
+    reader: 'hub',
+    initial: config,
+    logger,
+    overridden: options.radioPort === undefined ? [] : ['radio.port'],
+    apply: (next, keys) => {
+      if (keys.includes('hub.pingIntervalSeconds')) {
+        hub.setPingInterval(next.hub.pingIntervalSeconds * 1000);
+      }
+    },
+  });
   process.on('SIGHUP', onHangup);
 
   await stopped;

@@ -32,11 +32,11 @@ export async function runStart(options: { config?: string; simulate?: boolean })
   const port = config.front.httpsPort === 443 ? '' : `:${config.front.httpsPort}`;
   process.stdout.write(`Gatehouse is starting: open https://localhost${port}/ (stop with Ctrl+C)\n`);
 
-  // SIGHUP would end this process by default. It means "reload", and only the front reloads anything
-  // so far (its certificate), so the supervisor passes the signal on to the front.
+  // SIGHUP would end this process by default. It means "reload": both children reload the config
+  // file, and the front also its certificate, so the supervisor passes the signal on to both.
   const onHangup = (): void => {
-    const sent = supervisor.signal('front', 'SIGHUP');
-    logger.info({ sent }, 'SIGHUP passed on to the front');
+    const sent = { hub: supervisor.signal('hub', 'SIGHUP'), front: supervisor.signal('front', 'SIGHUP') };
+    logger.info({ sent }, 'SIGHUP passed on to the hub and the front');
   };
   process.on('SIGHUP', onHangup);
 

@@ -28,7 +28,8 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
   const absolute = path.resolve(cwd, chosen);
   let raw: unknown;
   try {
-    // Read once at start-up, before any server runs, so synchronous I/O blocks nothing.
+    // Read at start-up, before any server runs, and again on SIGHUP. The file is a few hundred bytes,
+    // so the synchronous read blocks the event loop for no noticeable time.
     raw = parseYaml(readFileSync(absolute, 'utf8'));
   } catch (error) {
     throw new GatehouseError('CONFIG_UNREADABLE', `cannot read config file ${absolute}: ${(error as Error).message}`, {

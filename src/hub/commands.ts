@@ -24,6 +24,17 @@ export interface CommandServiceOptions {
   now?: () => Date;
 }
 
+/**
+ * Command attempts since the hub started, by result: `sent` reached the radio gateway, `rejected` was
+ * refused before sending (role, or a payload the dialect cannot encode), `failed` could not be
+ * written (link closed, write error).
+ */
+export interface CommandCounts {
+  sent: number;
+  rejected: number;
+  failed: number;
+}
+
 /** Throws AUTH_FORBIDDEN unless the actor's role may send commands to nodes. */
 export function assertMayCommand(actor: Actor): void {
   assertAllowed(actor, 'command');
@@ -35,6 +46,7 @@ export function assertMayCommand(actor: Actor): void {
  */
 export class CommandService {
   readonly #options: CommandServiceOptions;
+  readonly #counts: CommandCounts = { sent: 0, rejected: 0, failed: 0 };
 
   constructor(options: CommandServiceOptions) {
     this.#options = options;
@@ -44,12 +56,20 @@ export class CommandService {
   async send(actor: Actor, nodeId: number, payload: string): Promise<Command> {
     try {
       const command = await this.#send(actor, nodeId, payload);
+      this.#counts.sent += 1;
       this.#audit(actor, nodeId, payload, 'sent', command.id);
       return command;
     } catch (error) {
+      const refused = isGatehouseError(error) && (error.code.startsWith('AUTH_') || error.code.startsWith('PROTOCOL_'));
+      this.#counts[refused ? 'rejected' : 'failed'] += 1;
       this.#audit(actor, nodeId, payload, isGatehouseError(error) ? error.code : 'INTERNAL', null);
       throw error;
     }
+  }
+
+  /** Return a copy of the attempt counters. */
+  counts(): CommandCounts {
+    return { ...this.#counts };
   }
 
   async #send(actor: Actor, nodeId: number, payload: string): Promise<Command> {

@@ -7,6 +7,8 @@ import type { LinkStatus } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
 import { AdminService } from './admin-service.js';
 import { CommandService } from './commands.js';
+import { buildHealthReport, type StatusSources } from './health.js';
+import { createHubMetrics } from './metrics.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
 
@@ -96,6 +98,16 @@ export class Hub {
       logger: logger.child({ component: 'websocket' }),
     });
     this.#websocket = websocket;
+    const status: StatusSources = {
+      linkStatus: () => this.linkStatus(),
+      nodes: () => this.#registry.list(),
+      websocketClients: () => websocket.clientCount,
+      invalidClientMessages: () => websocket.invalidMessageCount,
+      commandCounts: () => commands.counts(),
+      startedAt: this.#startedAt,
+      dataDir: this.#options.dataDir,
+      now: () => this.#now(),
+    };
 
     this.#stopBroadcasting = this.#registry.onChange((node) => websocket.broadcastNode(node));
     link.on('line', this.#onLine);
@@ -112,9 +124,8 @@ export class Hub {
         commands,
         nodes: () => this.#registry.list(),
         node: (id) => this.#registry.get(id),
-        linkStatus: () => this.linkStatus(),
-        health: () => ({ websocketClients: websocket.clientCount, invalidClientMessages: websocket.invalidMessageCount }),
-        startedAt: this.#startedAt,
+        health: () => buildHealthReport(status),
+        metrics: createHubMetrics(status),
       },
       logger: logger.child({ component: 'hub-server' }),
     });
@@ -134,6 +145,11 @@ export class Hub {
     await this.#server?.close();
     this.#server = null;
     this.#websocket = null;
+  }
+
+  /** Ping websocket clients every `intervalMs` from now on (hub.pingIntervalSeconds on reload). */
+  setPingInterval(intervalMs: number): void {
+    this.#websocket?.setPingInterval(intervalMs);
   }
 
   /** The link's status with the codec's drop counts added to the framer's. */

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { GatehouseError } from '../errors/index.js';
-import { commandRequestBody, type LinkStatus, type Node } from '../protocol/index.js';
+import { commandRequestBody, type Node } from '../protocol/index.js';
 import type { Actor, CommandService } from './commands.js';
+import type { HealthReport } from './health.js';
+import type { HubMetrics } from './metrics.js';
 
 export interface RestApiOptions {
   commands: CommandService;
   nodes: () => Node[];
   node: (id: number) => Node | undefined;
-  linkStatus: () => LinkStatus;
-  /** Extra figures for /api/health, such as client and message counts. */
-  health: () => Record<string, number>;
-  startedAt: Date;
+  /** The body of /api/health, gathered per request. */
+  health: () => Promise<HealthReport>;
+  metrics: HubMetrics;
 }
 
 declare module 'fastify' {
@@ -20,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-/** Register the node and health routes under /api. Each route's `config.access` names the action that the access check allows per role. */
+/** Register the node, health and metrics routes under /api. Each route's `config.access` names the action that the access check allows per role. */
 export function registerRestApi(app: FastifyInstance, options: RestApiOptions): void {
   app.get('/api/nodes', { config: { access: 'read' } }, () => options.nodes());
 
@@ -45,15 +46,12 @@ export function registerRestApi(app: FastifyInstance, options: RestApiOptions): 
     return reply.code(202).send(command);
   });
 
-  app.get('/api/health', { config: { access: 'read' } }, () => {
-    const link = options.linkStatus();
-    return {
-      status: link.state === 'open' ? 'ok' : 'degraded',
-      uptimeSeconds: Math.round((Date.now() - options.startedAt.getTime()) / 1000),
-      links: [link],
-      nodes: options.nodes().length,
-      ...options.health(),
-    };
+  app.get('/api/health', { config: { access: 'read' } }, () => options.health());
+
+  // Read access, so that an API token with the viewer role can scrape it through the front.
+  app.get('/api/metrics', { config: { access: 'read' } }, async (_request, reply) => {
+    const text = await options.metrics.render();
+    return reply.type(options.metrics.contentType).send(text);
   });
 }
 

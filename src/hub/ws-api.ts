@@ -49,7 +49,7 @@ export class WebsocketApi {
   readonly #options: WebsocketApiOptions;
   readonly #server: WebSocketServer;
   readonly #clients = new Set<Client>();
-  readonly #pingTimer: NodeJS.Timeout;
+  #pingTimer: NodeJS.Timeout;
   #invalidMessages = 0;
 
   constructor(options: WebsocketApiOptions) {
@@ -65,6 +65,13 @@ export class WebsocketApi {
 
   get invalidMessageCount(): number {
     return this.#invalidMessages;
+  }
+
+  /** Ping every client every `intervalMs` from now on; a client that sends no pong between two pings is terminated. */
+  setPingInterval(intervalMs: number): void {
+    clearInterval(this.#pingTimer);
+    this.#pingTimer = setInterval(() => this.#pingAll(), intervalMs);
+    this.#pingTimer.unref();
   }
 
   /** Complete an upgrade that the caller has already authenticated. */

@@ -31,6 +31,7 @@ const routes: Route[] = [
   { name: 'nodes', method: 'GET', path: '/api/nodes', allowed: 200, needs: 'viewer' },
   { name: 'one node', method: 'GET', path: '/api/nodes/11', allowed: 200, needs: 'viewer' },
   { name: 'health', method: 'GET', path: '/api/health', allowed: 200, needs: 'viewer' },
+  { name: 'metrics', method: 'GET', path: '/api/metrics', allowed: 200, needs: 'viewer' },
   { name: 'command', method: 'POST', path: '/api/nodes/11/commands', body: () => ({ payload: 'OPN' }), allowed: 202, needs: 'operator' },
   { name: 'users', method: 'GET', path: '/api/users', allowed: 200, needs: 'admin' },
   {

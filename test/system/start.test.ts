@@ -94,11 +94,14 @@ test('start restarts a crashed hub', async () => {
   assert.equal(update.type, 'node');
 });
 
-test('start passes SIGHUP to the front', async () => {
+test('start passes SIGHUP to both children', async () => {
   const frontPid = childPid('front', 0);
   supervisor.child.kill('SIGHUP');
-  const line = await supervisor.waitForLine(/"msg":"SIGHUP passed on to the front"/);
-  assert.match(line, /"sent":true/);
+  const line = await supervisor.waitForLine(/"msg":"SIGHUP passed on to the hub and the front"/);
+  assert.match(line, /"hub":true/);
+  assert.match(line, /"front":true/);
+  await supervisor.waitForLine(/"process":"hub".*"msg":"config reloaded"/);
+  await supervisor.waitForLine(/"process":"front".*"msg":"config reloaded"/);
   await delay(300);
   assert.equal(supervisor.child.exitCode, null, 'the supervisor must survive SIGHUP');
   assert.equal(isAlive(frontPid), true, 'the front must survive SIGHUP');
