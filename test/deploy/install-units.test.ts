@@ -177,7 +177,13 @@ describe('systemd units', () => {
     assert.deepEqual(values(hub, 'Service', 'AmbientCapabilities'), ['']);
     assert.deepEqual(values(hub, 'Service', 'SupplementaryGroups'), ['dialout']);
     assert.deepEqual(values(hub, 'Service', 'RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX']);
-    assert.deepEqual(values(hub, 'Service', 'ExecReload'), []);
+  });
+
+  test('both services reload on SIGHUP', async () => {
+    for (const name of ['gatehouse-hub.service', 'gatehouse-front.service']) {
+      const unit = await readUnit(name);
+      assert.deepEqual(values(unit, 'Service', 'ExecReload'), ['/bin/kill -HUP $MAINPID'], name);
+    }
   });
 
   test('hub talks only to loopback', async () => {
