@@ -1,7 +1,6 @@
-import { access } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
-import { RunningProcess } from './processes.js';
+import { type PtyPair as SocatPair, startPtyPair } from '../../src/radio/simulator/pty-pair.js';
 
 /**
  * A socat pseudo-terminal pair standing in for a radio gateway on a serial port: the hub opens
@@ -10,7 +9,7 @@ import { RunningProcess } from './processes.js';
 export class PtyPair {
   readonly devicePath: string;
   readonly peerPath: string;
-  #socat: RunningProcess | null = null;
+  #socat: SocatPair | null = null;
   #peer: SerialPort | null = null;
   #received = '';
 
@@ -21,9 +20,7 @@ export class PtyPair {
 
   /** Start socat and open the peer end. */
   async start(): Promise<void> {
-    this.#socat = new RunningProcess('socat', [`pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.peerPath}`]);
-    await waitForPath(this.devicePath);
-    await waitForPath(this.peerPath);
+    this.#socat = await startPtyPair(this.devicePath, this.peerPath);
     const peer = new SerialPort({ path: this.peerPath, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => peer.open((error) => (error ? reject(error) : resolve())));
     peer.on('data', (chunk: Buffer) => {
@@ -65,21 +62,6 @@ export class PtyPair {
     while (!this.#received.split(/\r?\n/).includes(line)) {
       if (Date.now() > deadline) {
         throw new Error(`the hub did not write "${line}" within ${timeoutMs} ms; got ${JSON.stringify(this.#received)}`);
-      }
-      await delay(20);
-    }
-  }
-}
-
-async function waitForPath(file: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await access(file);
-      return;
-    } catch {
-      if (Date.now() > deadline) {
-        throw new Error(`${file} did not appear within ${timeoutMs} ms: is socat installed?`);
       }
       await delay(20);
     }
