@@ -1,0 +1,10 @@
+export { backupDatabase, restoreDatabase, type BackupResult, type RestoreResult } from './backup.js';
+export { maxTimeShiftMs, type BatchOutcome, type QueuedReading } from './batch-insert.js';
+export { historyFileName } from './database-files.js';
+export { migrate, readSchemaVersion, type MigrationResult } from './migrate.js';
+export { historyMigrations, type Migration } from './migrations.js';
+export { openHistoryDatabase, type OpenHistoryOptions, type OpenHistoryResult, type RecoveredFile } from './open-history.js';
+export { RetentionPurger, type PurgeStepResult, type RetentionOptions } from './retention.js';
+export { bucketStart, fiveMinutesMs, oneHourMs } from './rollups.js';
+export { ReadingWriter, type FlushResult, type ReadingWriterOptions, type WriterCounters } from './reading-writer.js';
+export { StoreError, type StoreErrorCode } from './store-error.js';
