@@ -1,4 +1,4 @@
-import { copyFile, open, rm, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rm, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -57,6 +57,7 @@ export interface RestoreResult {
 export async function restoreDatabase(backupFile: string, dataDir: string, now: () => Date = () => new Date()): Promise<RestoreResult> {
   const file = path.join(dataDir, historyFileName);
   const temporary = `${file}.restore-${process.pid}`;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   try {
     await copyFile(backupFile, temporary);
     checkBackupFile(temporary, backupFile);
