@@ -31,6 +31,12 @@ export const errorCatalog = {
   PROTOCOL_COMMAND_INVALID: { status: 400, description: 'A command was rejected before sending because the dialect or firmware cannot take it.' },
   PROTOCOL_MESSAGE_INVALID: { status: 400, description: 'A websocket or REST message failed schema validation.' },
 
+  STORAGE_OPEN_FAILED: { status: 500, description: 'The history database could not be opened or switched to WAL mode.' },
+  STORAGE_SCHEMA_TOO_NEW: { status: 500, description: 'The history database was written by a newer Gatehouse; upgrade or restore a backup.' },
+  STORAGE_MIGRATION_FAILED: { status: 500, description: 'A schema migration of the history database failed; the file stays at the previous version.' },
+  STORAGE_BACKUP_FAILED: { status: 500, description: 'Copying the history database to a backup file failed.' },
+  STORAGE_BACKUP_INVALID: { status: 400, description: 'A backup file is not a readable, intact history database of a known version.' },
+
   NODE_NOT_FOUND: { status: 404, description: 'No node with that id has been seen.' },
   ROUTE_NOT_FOUND: { status: 404, description: 'No API route matches the request.' },
 

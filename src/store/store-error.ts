@@ -1,9 +1,6 @@
-/**
- * Stable codes for failures of the history database.
- *
- * TODO: move these codes into the shared catalog in src/errors/codes.ts (and docs/errors.md) so that
- * they become GatehouseError codes like the others.
- */
+import { GatehouseError } from '../errors/index.js';
+
+/** Codes of history database failures; src/errors/codes.ts describes each one. */
 export type StoreErrorCode =
   | 'STORAGE_OPEN_FAILED'
   | 'STORAGE_SCHEMA_TOO_NEW'
@@ -12,14 +9,11 @@ export type StoreErrorCode =
   | 'STORAGE_BACKUP_INVALID';
 
 /** A failure of the history database, with a stable code and the file or version involved. */
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  readonly context: Readonly<Record<string, unknown>>;
+export class StoreError extends GatehouseError {
+  declare readonly code: StoreErrorCode;
 
   constructor(code: StoreErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'StoreError';
-    this.code = code;
-    this.context = Object.freeze({ ...options.context });
   }
 }
