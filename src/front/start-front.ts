@@ -117,8 +117,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
 
   await app.listen({ host: options.listenAddress, port: options.httpsPort });
   const httpsPort = (app.server.address() as AddressInfo).port;
-  // NOTE: the certificate names are read once here; a reloaded certificate with new names needs a restart
-  // (or front.publicOrigins) before those names pass the Host check.
+  // NOTE: the certificate names are read once here. A reloaded certificate with new names needs a
+  // restart, or the names in front.publicOrigins, before those names pass the Host check.
   const allowedHosts = new AllowedHosts({ publicOrigins: options.publicOrigins, httpsPort, certificateNames: certificateNames(options.cert) });
   bound.allowedHosts = allowedHosts;
 

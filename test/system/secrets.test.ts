@@ -87,7 +87,7 @@ test('secrets never leave the hub', async () => {
   responses.push({ label: 'POST command', result: restCommand });
   assert.equal(restCommand.status, 202);
 
-  // A token through the front authenticates a script, and the reply holds no secret.
+  // A token through the front authenticates a script, and the reply contains no secret.
   const bearer = await stack.request('/api/nodes', { headers: { authorization: `Bearer ${token}` } });
   assert.equal(bearer.status, 200);
   responses.push({ label: 'GET /api/nodes with a bearer token', result: bearer });
