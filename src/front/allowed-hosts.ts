@@ -14,7 +14,7 @@ export interface AllowedHostsOptions {
 }
 
 /**
- * The hosts and origins this front answers for: the configured public origins, the names in its
+ * The hosts and origins this front serves: the configured public origins, the names in its
  * certificate, and the host's own names and addresses (localhost, the host name, every interface
  * address). Websocket upgrades, state-changing requests and redirects are checked against it, so a
  * foreign Host or Origin never produces a redirect to, or a session for, another site.

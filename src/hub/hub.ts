@@ -152,7 +152,7 @@ export class Hub {
     this.#websocket?.setPingInterval(intervalMs);
   }
 
-  /** The link's status with the codec's drop counts added to the framer's. */
+  /** Return the link's status with the codec's drop counts added to the framer's. */
   linkStatus(): LinkStatus {
     const status = this.#options.link.status();
     const dropped = { ...status.dropped };

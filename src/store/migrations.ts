@@ -14,7 +14,7 @@ export interface Migration {
  * - `metric` maps (node, name, unit) to a small integer id, so readings carry no text. The unit is
  *   part of the key, so a firmware that changes a unit starts a new series instead of mixing units.
  *   An absent unit is stored as ''.
- * - `reading` holds numeric readings keyed by (metric id, time in ms since the Unix epoch). It is
+ * - `reading` contains numeric readings keyed by (metric id, time in ms since the Unix epoch). It is
  *   WITHOUT ROWID, so the key is the row and no second index exists.
  * - `state_change` holds text values such as OPEN/CLOSED, only when they differ from the previous
  *   state of the metric, with the text interned in `state_text`.

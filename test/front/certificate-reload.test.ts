@@ -66,7 +66,7 @@ void describe('certificate reload', () => {
     const [first] = pairs;
     assert.ok(first !== undefined);
 
-    // The layout of certbot: live/ holds symlinks into archive/.
+    // The layout of certbot: live/ contains symlinks into archive/.
     const archive = path.join(temporary.folder, 'archive');
     const live = path.join(temporary.folder, 'live');
     await mkdir(archive);
@@ -96,7 +96,8 @@ void describe('certificate reload', () => {
 
   void test('renewal keeps open connections', async () => {
     const [first, second] = pairs;
-    assert.ok(first !== undefined && second !== undefined);
+    assert.ok(first !== undefined, 'the first certificate pair is missing');
+    assert.ok(second !== undefined, 'the second certificate pair is missing');
     const port = running.front.httpsPort;
     assert.equal(await servedFingerprint(port), fingerprintOf(first.cert));
 
@@ -140,7 +141,8 @@ void describe('certificate reload', () => {
 
   void test('invalid files keep the old pair', async () => {
     const [, second, third] = pairs;
-    assert.ok(second !== undefined && third !== undefined);
+    assert.ok(second !== undefined, 'the second certificate pair is missing');
+    assert.ok(third !== undefined, 'the third certificate pair is missing');
     const port = running.front.httpsPort;
     const rejectedBefore = running.logLines.filter((line) => line.msg === 'the new TLS files are invalid, so the front keeps its current certificate').length;
 

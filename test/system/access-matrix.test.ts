@@ -67,7 +67,8 @@ async function sessionCookie(): Promise<string> {
   const login = await stack.request('/', { user: users.admin });
   const setCookie = login.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
-  assert.ok(cookie !== undefined && cookie.startsWith('__Host-gatehouse_session='), `no session cookie: ${String(setCookie)}`);
+  assert.ok(cookie !== undefined, `no session cookie: ${String(setCookie)}`);
+  assert.ok(cookie.startsWith('__Host-gatehouse_session='), `unexpected cookie: ${cookie}`);
   return cookie;
 }
 
