@@ -16,7 +16,7 @@ const liveKeys: Readonly<Record<ConfigReader, readonly LiveKey[]>> = {
  * hub.port to reach the hub but not the hub's ping interval, and only the hub opens the radio.
  */
 const keysRead: Readonly<Record<ConfigReader, readonly string[]>> = {
-  hub: ['dataDir', 'hub.', 'radio.', 'log.'],
+  hub: ['dataDir', 'hub.', 'radio.', 'log.', 'nodeTypes.', 'nodes.', 'commands.', 'history.'],
   front: ['dataDir', 'front.', 'hub.port', 'log.'],
 };
 

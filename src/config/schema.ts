@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { commandsSchema } from './commands-schema.js';
+import { historySchema } from './history-schema.js';
+import { nodesSchema, nodeTypesSchema } from './nodes-schema.js';
 
 const portRange = 'expected a TCP port number from 1 to 65535';
 const port = z.int({ error: portRange }).min(1, { error: portRange }).max(65535, { error: portRange });
@@ -104,6 +107,10 @@ export const configSchema = z.strictObject({
   front: frontSchema.default(() => frontSchema.parse({})),
   hub: hubSchema.default(() => hubSchema.parse({})),
   radio: radioSchema.default(() => radioSchema.parse({})),
+  nodeTypes: nodeTypesSchema.default({}),
+  nodes: nodesSchema.default({}),
+  commands: commandsSchema.default(() => commandsSchema.parse({})),
+  history: historySchema.default(() => historySchema.parse({})),
   log: logSchema.default(() => logSchema.parse({})),
 });
 

@@ -25,6 +25,14 @@ export class NodeRegistry {
       rssi: packet.rssi ?? previous?.rssi ?? null,
       metrics,
       packets: (previous?.packets ?? 0) + 1,
+      firstSeen: previous?.firstSeen ?? iso,
+      name: previous?.name ?? null,
+      kind: previous?.kind ?? null,
+      gateway: previous?.gateway ?? 'radio',
+      hidden: previous?.hidden ?? false,
+      offline: false,
+      batteryLow: previous?.batteryLow ?? false,
+      pinned: previous?.pinned ?? [],
     };
     this.#nodes.set(node.id, node);
     for (const listener of this.#listeners) {

@@ -159,7 +159,7 @@ export class Hub {
     for (const [reason, count] of this.#malformed) {
       dropped[reason] = (dropped[reason] ?? 0) + count;
     }
-    return { ...status, dropped };
+    return { ...status, gateway: 'radio', dialect: 'moteino', dropped };
   }
 
   readonly #onLine = (line: string): void => {

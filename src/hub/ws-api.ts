@@ -35,6 +35,8 @@ const maxBufferedBytes = 4 * 1024 * 1024;
 /** The action each client message type performs, checked against the sender's role before it runs. */
 const messageActions: Readonly<Record<ClientMessage['type'], HubAction>> = {
   command: 'command',
+  // The live log shows raw radio lines and system events: for those who may act on them.
+  subscribeLog: 'command',
 };
 
 interface Client {
@@ -122,8 +124,9 @@ export class WebsocketApi {
     this.#send(client, {
       type: 'snapshot',
       user: { name: actor.name, role: actor.role },
-      link: this.#options.linkStatus(),
+      links: [this.#options.linkStatus()],
       nodes: this.#options.nodes(),
+      requests: [],
     });
   }
 
@@ -146,13 +149,22 @@ export class WebsocketApi {
       }
       client.actor = actor;
       assertAllowed(actor, messageActions[message.type]);
-      const command = await this.#options.commands.send(actor, message.nodeId, message.payload);
-      this.#send(client, { type: 'reply', id: message.id, command });
+      switch (message.type) {
+        case 'command': {
+          const command = await this.#options.commands.send(actor, message.nodeId, message.payload);
+          this.#send(client, { type: 'reply', id: message.id, command });
+          break;
+        }
+        case 'subscribeLog':
+          // TODO: the live log is not kept yet; the subscription is acknowledged and delivers nothing.
+          this.#send(client, { type: 'reply', id: message.id });
+          break;
+      }
     } catch (error) {
       if (!isGatehouseError(error)) {
         throw error;
       }
-      client.logger.info({ code: error.code, nodeId: message.nodeId }, 'websocket command rejected');
+      client.logger.info({ code: error.code, messageType: message.type }, 'websocket message rejected');
       this.#send(client, { type: 'error', id: message.id, error: { code: error.code, message: error.message } });
     }
   }

@@ -1,11 +1,14 @@
 import type { LinkStatus } from '../protocol/index.js';
 
+/** What a link knows about itself; the hub adds the radio gateway's name and dialect. */
+export type LinkOwnStatus = Omit<LinkStatus, 'gateway' | 'dialect'>;
+
 /** Events a radio link emits. */
 export interface RadioLinkEvents {
   /** One framed line from the radio gateway: no terminator, CR and NUL stripped. */
   line: (line: string) => void;
   /** The link's status changed (state, counters on state change). */
-  status: (status: LinkStatus) => void;
+  status: (status: LinkOwnStatus) => void;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface RadioLink {
   stop(): Promise<void>;
   /** Write one line (the terminator is added); rejects with SERIAL_LINK_CLOSED or SERIAL_WRITE_FAILED. */
   writeLine(line: string): Promise<void>;
-  status(): LinkStatus;
+  status(): LinkOwnStatus;
   on<E extends keyof RadioLinkEvents>(event: E, listener: RadioLinkEvents[E]): this;
   off<E extends keyof RadioLinkEvents>(event: E, listener: RadioLinkEvents[E]): this;
 }

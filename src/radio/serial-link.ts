@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import { GatehouseError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
-import type { LinkState, LinkStatus } from '../protocol/index.js';
+import type { LinkState } from '../protocol/index.js';
 import { LineFramer } from './framer.js';
-import type { RadioLink, RadioLinkEvents } from './link.js';
+import type { LinkOwnStatus, RadioLink, RadioLinkEvents } from './link.js';
 import { nextReopenDelay } from './reopen-delay.js';
 
 export interface SerialLinkOptions {
@@ -106,7 +106,7 @@ export class SerialLink implements RadioLink {
     }
   }
 
-  status(): LinkStatus {
+  status(): LinkOwnStatus {
     const counts = this.#framer.counts();
     return {
       state: this.#state,
@@ -116,6 +116,7 @@ export class SerialLink implements RadioLink {
       retryInMs: this.#retryInMs,
       linesRead: counts.lines,
       dropped: { ...counts.dropped },
+      warning: null,
     };
   }
 

@@ -175,7 +175,7 @@ test('health degraded when link closes', async () => {
   assert.equal(sampleValue(metrics, 'gatehouse_commands_total', { result: 'failed' }), 1);
 });
 
-const openLink: LinkStatus = { state: 'open', port: '/dev/ttyUSB0', since: '2024-01-01T00:00:00.000Z', reason: null, retryInMs: null, linesRead: 0, dropped: {} };
+const openLink: LinkStatus = { gateway: 'radio', dialect: 'moteino', warning: null, state: 'open', port: '/dev/ttyUSB0', since: '2024-01-01T00:00:00.000Z', reason: null, retryInMs: null, linesRead: 0, dropped: {} };
 const plenty = { dataDirFreeBytes: 10 * minFreeBytes, auditBytes: 0, problems: [] };
 
 test('health problems table', () => {

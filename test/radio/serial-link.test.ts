@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatehouseError } from '../../src/errors/index.js';
-import type { LinkStatus } from '../../src/protocol/index.js';
+import type { LinkOwnStatus as LinkStatus } from '../../src/radio/link.js';
 import { nextReopenDelay } from '../../src/radio/reopen-delay.js';
 import { SerialLink } from '../../src/radio/serial-link.js';
 import { startPtyPair, type PtyPair } from '../../src/radio/simulator/pty-pair.js';

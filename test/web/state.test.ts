@@ -1,13 +1,16 @@
 // Unit tests of the UI's browser-independent parts: backoff, formatting, URL and the store.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Command, LinkStatus, Node } from '../../src/protocol/index.js';
+import { type Command, type LinkStatus, type Node, nodeSchema } from '../../src/protocol/index.js';
 import { retryDelayMs } from '../../web/src/backoff.js';
 import { formatAge, formatDelay, formatMetricValue } from '../../web/src/format.js';
 import { HubStore } from '../../web/src/hub-store.js';
 import { webSocketUrl } from '../../web/src/web-socket-url.js';
 
 const link: LinkStatus = {
+  gateway: 'radio',
+  dialect: 'moteino',
+  warning: null,
   state: 'open',
   port: '/dev/ttyUSB0',
   since: '2026-01-01T00:00:00.000Z',
@@ -18,13 +21,13 @@ const link: LinkStatus = {
 };
 
 function node(id: number, value: number): Node {
-  return {
+  return nodeSchema.parse({
     id,
     lastSeen: '2026-01-01T00:00:00.000Z',
     rssi: null,
     packets: 1,
     metrics: { temperature: { value, unit: '°C', time: '2026-01-01T00:00:00.000Z' } },
-  };
+  });
 }
 
 function sentCommand(id: string, nodeId: number): Command {
@@ -69,10 +72,10 @@ void test('websocket URL follows the page scheme', () => {
 
 void test('snapshot keeps existing node observables', () => {
   const store = new HubStore();
-  store.applySnapshot({ name: 'alice', role: 'operator' }, link, [node(3, 1), node(7, 2)], 0);
+  store.applySnapshot({ name: 'alice', role: 'operator' }, [link], [node(3, 1), node(7, 2)], 0);
   const nodeThree = store.node(3);
 
-  store.applySnapshot({ name: 'alice', role: 'operator' }, link, [node(3, 5), node(9, 6)], 0);
+  store.applySnapshot({ name: 'alice', role: 'operator' }, [link], [node(3, 5), node(9, 6)], 0);
 
   assert.deepEqual(store.nodeIds.get(), [3, 9]);
   assert.equal(store.node(3), nodeThree);
@@ -82,7 +85,7 @@ void test('snapshot keeps existing node observables', () => {
 
 void test('node update leaves ids alone', () => {
   const store = new HubStore();
-  store.applySnapshot({ name: 'alice', role: 'viewer' }, link, [node(3, 1)], 0);
+  store.applySnapshot({ name: 'alice', role: 'viewer' }, [link], [node(3, 1)], 0);
   const ids = store.nodeIds.get();
 
   store.applyNode(node(3, 2));

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { commandRequestMessage } from '../../src/protocol/index.js';
+import { commandRequestMessage, nodeSchema } from '../../src/protocol/index.js';
 import type { LinkStatus, Node, Role, ServerMessage } from '../../src/protocol/index.js';
 import { UiServer } from './ui-server.js';
 import type { HubPeer } from './ui-server.js';
@@ -90,6 +90,9 @@ function secondsAgo(seconds: number): string {
 
 function openLink(): LinkStatus {
   return {
+    gateway: 'radio',
+    dialect: 'moteino',
+    warning: null,
     state: 'open',
     port: '/dev/ttyUSB0',
     since: minutesAgo(5),
@@ -101,7 +104,7 @@ function openLink(): LinkStatus {
 }
 
 function sampleNode(id: number, temperature: number | string): Node {
-  return {
+  return nodeSchema.parse({
     id,
     lastSeen: secondsAgo(12),
     rssi: -67,
@@ -110,11 +113,11 @@ function sampleNode(id: number, temperature: number | string): Node {
       temperature: { value: temperature, unit: '°C', time: secondsAgo(12) },
       battery: { value: 3.1, unit: 'V', time: minutesAgo(3) },
     },
-  };
+  });
 }
 
 function snapshot(role: Role, nodes: Node[], name = 'alice'): ServerMessage {
-  return { type: 'snapshot', user: { name, role }, link: openLink(), nodes };
+  return { type: 'snapshot', user: { name, role }, links: [openLink()], nodes, requests: [] };
 }
 
 interface OpenedPage {

@@ -137,7 +137,7 @@ export class HubConnection {
     switch (message.type) {
       case 'snapshot':
         this.#failedAttempts = 0;
-        this.#store.applySnapshot(message.user, message.link, message.nodes, Date.now());
+        this.#store.applySnapshot(message.user, message.links, message.nodes, Date.now());
         return;
       case 'node':
         this.#store.applyNode(message.node);
@@ -146,7 +146,15 @@ export class HubConnection {
         this.#store.applyLink(message.link, Date.now());
         return;
       case 'reply':
-        this.#store.applyReply(message.id, message.command);
+        if (message.command !== undefined) {
+          this.#store.applyReply(message.id, message.command);
+        }
+        return;
+      case 'nodeRemoved':
+      case 'request':
+      case 'command':
+      case 'log':
+        // TODO: the page does not show removals, requests, queued commands or the live log yet.
         return;
       case 'error':
         this.#store.applyError(message.id, message.error);

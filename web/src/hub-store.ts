@@ -77,12 +77,16 @@ export class HubStore {
   }
 
   /** Replaces all state with a fresh snapshot. Cards of nodes that are still present keep their elements. */
-  applySnapshot(user: User, link: LinkStatus, nodes: readonly Node[], receivedAt: number): void {
+  applySnapshot(user: User, links: readonly LinkStatus[], nodes: readonly Node[], receivedAt: number): void {
     const current = this.user.get();
     if (current === null || current.name !== user.name || current.role !== user.role) {
       this.user.set({ name: user.name, role: user.role });
     }
-    this.applyLink(link, receivedAt);
+    // TODO: the link panel shows the first radio gateway only.
+    const primary = links[0];
+    if (primary !== undefined) {
+      this.applyLink(primary, receivedAt);
+    }
 
     const ids = new Set(nodes.map((node) => node.id));
     for (const id of [...this.#nodes.keys()]) {

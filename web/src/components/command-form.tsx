@@ -56,6 +56,10 @@ function describeStatus(status: CommandStatus): string {
       return `Sending "${status.payload}"…`;
     case 'sent':
       return `Sent "${status.payload}".`;
+    case 'queued':
+      return `Queued "${status.payload}" until the radio link reopens.`;
+    case 'expired':
+      return `"${status.payload}" expired before the radio link reopened.`;
     case 'failed':
       return `The hub could not send "${status.payload}" to the radio.`;
     case 'error':
