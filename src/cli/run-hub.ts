@@ -22,8 +22,7 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
   const hub = new Hub({
     port: config.hub.port,
     pingIntervalMs: config.hub.pingIntervalSeconds * 1000,
-    link,
-    codec: moteinoCodec({ gatewayId: config.radio.gatewayId }),
+    gateways: [{ name: 'radio', dialect: config.radio.dialect, link, codec: moteinoCodec({ gatewayId: config.radio.gatewayId }) }],
     roles: createIdentityResolver(dataDir, logger),
     dataDir,
     audit,

@@ -9,9 +9,10 @@ import type { NodePacket } from './packet.js';
 export class NodeRegistry {
   readonly #nodes = new Map<number, Node>();
   readonly #listeners = new Set<(node: Node) => void>();
+  readonly #removeListeners = new Set<(nodeId: number) => void>();
 
-  /** Apply one decoded packet received at `time` and notify listeners; returns the updated node. */
-  apply(packet: NodePacket, time: Date): Node {
+  /** Apply one decoded packet received at `time` on radio gateway `gateway`, notify listeners, and return the updated node. */
+  apply(packet: NodePacket, time: Date, gateway = 'radio'): Node {
     const iso = time.toISOString();
     const previous = this.#nodes.get(packet.nodeId);
     const metrics = { ...previous?.metrics };
@@ -28,7 +29,7 @@ export class NodeRegistry {
       firstSeen: previous?.firstSeen ?? iso,
       name: previous?.name ?? null,
       kind: previous?.kind ?? null,
-      gateway: previous?.gateway ?? 'radio',
+      gateway,
       hidden: previous?.hidden ?? false,
       offline: false,
       batteryLow: previous?.batteryLow ?? false,
@@ -39,6 +40,41 @@ export class NodeRegistry {
       listener(node);
     }
     return node;
+  }
+
+  /**
+   * Put a node known from before this process started (saved settings, the last readings in history)
+   * without notifying listeners; a node already heard since the start is left as it is.
+   */
+  seed(node: Node): void {
+    if (!this.#nodes.has(node.id)) {
+      this.#nodes.set(node.id, node);
+    }
+  }
+
+  /** Replace a node's record (a rename, an offline mark) and notify change listeners. */
+  replace(node: Node): void {
+    this.#nodes.set(node.id, node);
+    for (const listener of this.#listeners) {
+      listener(node);
+    }
+  }
+
+  /** Forget node `id` and notify remove listeners; returns false when it was not known. */
+  remove(id: number): boolean {
+    if (!this.#nodes.delete(id)) {
+      return false;
+    }
+    for (const listener of this.#removeListeners) {
+      listener(id);
+    }
+    return true;
+  }
+
+  /** Register a listener for removed nodes; the returned function removes it. */
+  onRemove(listener: (nodeId: number) => void): () => void {
+    this.#removeListeners.add(listener);
+    return () => this.#removeListeners.delete(listener);
   }
 
   get(id: number): Node | undefined {

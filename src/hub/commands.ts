@@ -14,10 +14,19 @@ export interface Actor {
   client: string;
 }
 
-export interface CommandServiceOptions {
+/** Where a command to one node goes: the link of the node's radio gateway and its dialect's encoder. */
+export interface CommandRoute {
+  gateway: string;
   link: RadioLink;
   /** Turns a node id and payload into the dialect's line; throws PROTOCOL_COMMAND_INVALID. */
   encode: (nodeId: number, payload: string) => string;
+}
+
+export interface CommandServiceOptions {
+  /** The radio gateway a node's commands go to: the one it was last heard on, else the first. */
+  route: (nodeId: number) => CommandRoute;
+  /** Called with each line written, for the live log. */
+  onWritten?: (gateway: string, nodeId: number, line: string) => void;
   logger: Logger;
   /** Receives one `command` event per attempt, with its result; none when absent. */
   audit?: AuditRecorder;
@@ -74,7 +83,8 @@ export class CommandService {
 
   async #send(actor: Actor, nodeId: number, payload: string): Promise<Command> {
     assertMayCommand(actor);
-    const line = this.#options.encode(nodeId, payload);
+    const route = this.#options.route(nodeId);
+    const line = route.encode(nodeId, payload);
     const command: Command = {
       id: randomUUID(),
       nodeId,
@@ -83,7 +93,8 @@ export class CommandService {
       time: (this.#options.now?.() ?? new Date()).toISOString(),
     };
 
-    await this.#options.link.writeLine(line);
+    await route.link.writeLine(line);
+    this.#options.onWritten?.(route.gateway, nodeId, line);
     this.#options.logger.info({ commandId: command.id, nodeId, payload, user: actor.name, client: actor.client }, 'command sent');
     return command;
   }

@@ -7,7 +7,7 @@ import type { CommandCounts } from './commands.js';
 
 /** The live figures of a running hub that /api/health and /api/metrics report. Each is read per request. */
 export interface StatusSources {
-  linkStatus: () => LinkStatus;
+  linkStatuses: () => LinkStatus[];
   nodes: () => Node[];
   websocketClients: () => number;
   invalidClientMessages: () => number;
@@ -50,15 +50,15 @@ export interface HealthReport {
 
 /** Gather the health report; the file system figures are read asynchronously on each call. */
 export async function buildHealthReport(sources: StatusSources): Promise<HealthReport> {
-  const link = sources.linkStatus();
+  const links = sources.linkStatuses();
   const storage = await readStorageFigures(sources.dataDir);
-  const reasons = healthProblems([link], storage);
+  const reasons = healthProblems(links, storage);
   const memory = process.memoryUsage();
   return {
     status: reasons.length === 0 ? 'ok' : 'degraded',
     reasons,
     uptimeSeconds: Math.round((sources.now().getTime() - sources.startedAt.getTime()) / 1000),
-    links: [link],
+    links,
     nodes: sources.nodes().length,
     websocketClients: sources.websocketClients(),
     invalidClientMessages: sources.invalidClientMessages(),
@@ -73,7 +73,7 @@ export function healthProblems(links: readonly LinkStatus[], storage: StorageFig
   const problems: string[] = [];
   for (const link of links) {
     if (link.state !== 'open') {
-      problems.push(`radio link ${link.port} is ${link.state}${link.reason === null ? '' : `: ${link.reason}`}`);
+      problems.push(`radio link ${link.gateway} (${link.port}) is ${link.state}${link.reason === null ? '' : `: ${link.reason}`}`);
     }
   }
   if (storage.dataDirFreeBytes !== null && storage.dataDirFreeBytes < minFreeBytes) {

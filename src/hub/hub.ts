@@ -3,20 +3,37 @@ import type { RoleResolver } from '../auth/types.js';
 import { NodeRegistry } from '../domain/index.js';
 import type { NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
-import type { LinkStatus } from '../protocol/index.js';
+import type { LinkStatus, Node } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
 import { AdminService } from './admin-service.js';
-import { CommandService } from './commands.js';
+import { CommandService, type CommandRoute } from './commands.js';
 import { buildHealthReport, type StatusSources } from './health.js';
+import { LiveLog } from './live-log.js';
 import { createHubMetrics } from './metrics.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
 
+/** What a dialect makes of one line from its radio gateway. */
+export type DecodeResult = { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
+
 /** The dialect functions the hub uses: pure decoding of one line and encoding of one command. */
 export interface DialectCodec {
-  decode(line: string): { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
+  decode(line: string): DecodeResult;
   encode(nodeId: number, payload: string): string;
+  /** The line with secrets (such as an ENCRYPTKEY value) replaced, for logs and the live log. */
+  redact?(line: string): string;
 }
+
+/** One radio gateway the hub talks to: a name from the config, its dialect and its link. */
+export interface RadioGateway {
+  name: string;
+  dialect: string;
+  link: RadioLink;
+  codec: DialectCodec;
+}
+
+/** Called for every decoded node packet after the registry applied it. */
+export type PacketListener = (event: { gateway: string; packet: NodePacket; node: Node; time: Date }) => void;
 
 const noAudit: AuditRecorder = { record: () => undefined };
 
@@ -28,8 +45,8 @@ export interface HubOptions {
   /** 127.0.0.1 unless a test proves the peer check on a wider bind. */
   host?: string;
   pingIntervalMs: number;
-  link: RadioLink;
-  codec: DialectCodec;
+  /** Radio gateways in config order; the first one takes commands to nodes not heard yet. */
+  gateways: RadioGateway[];
   roles: RoleResolver;
   /** Data directory with the users, roles, tokens and audit files that the admin API reads and edits. */
   dataDir: string;
@@ -42,14 +59,23 @@ export interface HubOptions {
   now?: () => Date;
 }
 
+interface GatewayState {
+  gateway: RadioGateway;
+  malformed: Map<string, number>;
+  onLine: (line: string) => void;
+  onStatus: () => void;
+}
+
 /**
  * The hub process's core: radio lines become node updates for every websocket client, and commands
- * from clients become radio lines. start() opens the link and the server; stop() undoes both.
+ * from clients become radio lines. start() opens the links and the server; stop() undoes both.
  */
 export class Hub {
   readonly #options: HubOptions;
   readonly #registry = new NodeRegistry();
-  readonly #malformed = new Map<string, number>();
+  readonly #liveLog = new LiveLog();
+  readonly #gateways: GatewayState[];
+  readonly #packetListeners = new Set<PacketListener>();
   #server: HubServer | null = null;
   #websocket: WebsocketApi | null = null;
   #stopBroadcasting: (() => void) | null = null;
@@ -57,8 +83,20 @@ export class Hub {
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
+    if (options.gateways.length === 0) {
+      throw new Error('a hub needs at least one radio gateway');
+    }
     this.#options = options;
     this.#startedAt = this.#now();
+    this.#gateways = options.gateways.map((gateway) => {
+      const state: GatewayState = {
+        gateway,
+        malformed: new Map(),
+        onLine: (line) => this.#onLine(state, line),
+        onStatus: () => this.#websocket?.broadcastLink(this.#statusOf(state)),
+      };
+      return state;
+    });
   }
 
   get port(): number {
@@ -72,12 +110,23 @@ export class Hub {
     return this.#registry;
   }
 
+  get liveLog(): LiveLog {
+    return this.#liveLog;
+  }
+
+  /** Register a listener for decoded node packets (history, requests, lifecycle); returns its remover. */
+  onPacket(listener: PacketListener): () => void {
+    this.#packetListeners.add(listener);
+    return () => this.#packetListeners.delete(listener);
+  }
+
   async start(): Promise<void> {
-    const { link, logger } = this.#options;
+    const { logger } = this.#options;
     const audit = this.#options.audit ?? noAudit;
     const commands = new CommandService({
-      link,
-      encode: (id, payload) => this.#options.codec.encode(id, payload),
+      route: (nodeId) => this.#routeOf(nodeId),
+      onWritten: (gateway, nodeId, line) =>
+        this.#liveLog.add({ time: this.#now().toISOString(), gateway, direction: 'out', kind: 'command', nodeId, text: line }),
       logger: logger.child({ component: 'commands' }),
       audit,
     });
@@ -89,7 +138,8 @@ export class Hub {
     const websocket = new WebsocketApi({
       commands,
       nodes: () => this.#registry.list(),
-      linkStatus: () => this.linkStatus(),
+      linkStatuses: () => this.linkStatuses(),
+      liveLog: this.#liveLog,
       refreshActor: async (actor) => {
         const role = await this.#options.roles.roleOf(actor.name);
         return role === null ? null : { ...actor, role };
@@ -99,7 +149,7 @@ export class Hub {
     });
     this.#websocket = websocket;
     const status: StatusSources = {
-      linkStatus: () => this.linkStatus(),
+      linkStatuses: () => this.linkStatuses(),
       nodes: () => this.#registry.list(),
       websocketClients: () => websocket.clientCount,
       invalidClientMessages: () => websocket.invalidMessageCount,
@@ -110,8 +160,10 @@ export class Hub {
     };
 
     this.#stopBroadcasting = this.#registry.onChange((node) => websocket.broadcastNode(node));
-    link.on('line', this.#onLine);
-    link.on('status', this.#onStatus);
+    for (const state of this.#gateways) {
+      state.gateway.link.on('line', state.onLine);
+      state.gateway.link.on('status', state.onStatus);
+    }
 
     this.#server = await startHubServer({
       port: this.#options.port,
@@ -129,19 +181,23 @@ export class Hub {
       },
       logger: logger.child({ component: 'hub-server' }),
     });
-    link.start();
+    for (const state of this.#gateways) {
+      state.gateway.link.start();
+    }
   }
 
   async stop(): Promise<void> {
-    this.#options.link.off('line', this.#onLine);
-    this.#options.link.off('status', this.#onStatus);
+    for (const state of this.#gateways) {
+      state.gateway.link.off('line', state.onLine);
+      state.gateway.link.off('status', state.onStatus);
+    }
     this.#stopBroadcasting?.();
     this.#stopBroadcasting = null;
     if (this.#linkBroadcastTimer !== null) {
       clearTimeout(this.#linkBroadcastTimer);
       this.#linkBroadcastTimer = null;
     }
-    await this.#options.link.stop();
+    await Promise.all(this.#gateways.map((state) => state.gateway.link.stop()));
     await this.#server?.close();
     this.#server = null;
     this.#websocket = null;
@@ -152,39 +208,59 @@ export class Hub {
     this.#websocket?.setPingInterval(intervalMs);
   }
 
-  /** Return the link's status with the codec's drop counts added to the framer's. */
-  linkStatus(): LinkStatus {
-    const status = this.#options.link.status();
-    const dropped = { ...status.dropped };
-    for (const [reason, count] of this.#malformed) {
-      dropped[reason] = (dropped[reason] ?? 0) + count;
-    }
-    return { ...status, gateway: 'radio', dialect: 'moteino', dropped };
+  /** Each radio gateway's link status with its dialect's drop counts added to the framer's, in config order. */
+  linkStatuses(): LinkStatus[] {
+    return this.#gateways.map((state) => this.#statusOf(state));
   }
 
-  readonly #onLine = (line: string): void => {
+  #statusOf(state: GatewayState): LinkStatus {
+    const status = state.gateway.link.status();
+    const dropped = { ...status.dropped };
+    for (const [reason, count] of state.malformed) {
+      dropped[reason] = (dropped[reason] ?? 0) + count;
+    }
+    return { ...status, gateway: state.gateway.name, dialect: state.gateway.dialect, dropped };
+  }
+
+  #routeOf(nodeId: number): CommandRoute {
+    const heardOn = this.#registry.get(nodeId)?.gateway;
+    const state = this.#gateways.find((candidate) => candidate.gateway.name === heardOn) ?? this.#gateways.at(0);
+    if (state === undefined) {
+      throw new Error('a hub needs at least one radio gateway');
+    }
+    const { name, link, codec } = state.gateway;
+    return { gateway: name, link, encode: (id, payload) => codec.encode(id, payload) };
+  }
+
+  #onLine(state: GatewayState, line: string): void {
     this.#scheduleLinkBroadcast();
-    const result = this.#options.codec.decode(line);
+    const { name, codec } = state.gateway;
+    const time = this.#now();
+    const result = codec.decode(line);
+    const text = codec.redact?.(line) ?? line;
     switch (result.kind) {
-      case 'packet':
-        this.#registry.apply(result.packet, this.#now());
+      case 'packet': {
+        const node = this.#registry.apply(result.packet, time, name);
+        this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: 'packet', nodeId: node.id, text });
+        for (const listener of this.#packetListeners) {
+          listener({ gateway: name, packet: result.packet, node, time });
+        }
         break;
+      }
       case 'malformed':
-        this.#malformed.set(result.reason, (this.#malformed.get(result.reason) ?? 0) + 1);
+        state.malformed.set(result.reason, (state.malformed.get(result.reason) ?? 0) + 1);
+        this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: `dropped:${result.reason}`, nodeId: null, text });
         break;
       case 'gateway':
         // NOTE: gateway lines (ACK, GATEWAYSTART, RQ listings) carry no node state yet; a request
         // queue for sleeping nodes will use them.
+        this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: 'gateway', nodeId: null, text });
         break;
     }
-  };
-
-  readonly #onStatus = (): void => {
-    this.#websocket?.broadcastLink(this.linkStatus());
-  };
+  }
 
   /**
-   * Send the link status with its line and drop counters at most once per linkCountersIntervalMs
+   * Send the link statuses with their line and drop counters at most once per linkCountersIntervalMs
    * while lines arrive, so open pages see the counters move without one message per line.
    */
   #scheduleLinkBroadcast(): void {
@@ -193,7 +269,9 @@ export class Hub {
     }
     this.#linkBroadcastTimer = setTimeout(() => {
       this.#linkBroadcastTimer = null;
-      this.#onStatus();
+      for (const state of this.#gateways) {
+        state.onStatus();
+      }
     }, linkCountersIntervalMs);
     this.#linkBroadcastTimer.unref();
   }

@@ -33,35 +33,41 @@ export function createHubMetrics(sources: StatusSources): HubMetrics {
 
   new Gauge({
     name: 'gatehouse_link_open',
-    help: 'Whether the radio link on this serial port is open (1) or not (0).',
-    labelNames: ['port'] as const,
+    help: 'Whether the link to each radio gateway is open (1) or not (0).',
+    labelNames: ['gateway', 'port'] as const,
     registers,
     collect() {
-      const link = sources.linkStatus();
       this.reset();
-      this.set({ port: link.port }, link.state === 'open' ? 1 : 0);
+      for (const link of sources.linkStatuses()) {
+        this.set({ gateway: link.gateway, port: link.port }, link.state === 'open' ? 1 : 0);
+      }
     },
   });
 
   new Counter({
     name: 'gatehouse_link_lines_read_total',
-    help: 'Lines read from the radio gateway since the hub started.',
+    help: 'Lines read from each radio gateway since the hub started.',
+    labelNames: ['gateway'] as const,
     registers,
     collect() {
       this.reset();
-      this.inc(sources.linkStatus().linesRead);
+      for (const link of sources.linkStatuses()) {
+        this.inc({ gateway: link.gateway }, link.linesRead);
+      }
     },
   });
 
   new Counter({
     name: 'gatehouse_link_lines_dropped_total',
     help: 'Lines from the radio gateway dropped since the hub started, by reason (framer and dialect).',
-    labelNames: ['reason'] as const,
+    labelNames: ['gateway', 'reason'] as const,
     registers,
     collect() {
       this.reset();
-      for (const [reason, count] of Object.entries(sources.linkStatus().dropped)) {
-        this.inc({ reason }, count);
+      for (const link of sources.linkStatuses()) {
+        for (const [reason, count] of Object.entries(link.dropped)) {
+          this.inc({ gateway: link.gateway, reason }, count);
+        }
       }
     },
   });

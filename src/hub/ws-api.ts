@@ -7,18 +7,22 @@ import {
   type ClientMessage,
   clientMessageSchema,
   type LinkStatus,
+  type LogEntry,
   maxClientMessageBytes,
   type Node,
   type ServerMessage,
 } from '../protocol/index.js';
 import { assertAllowed, type HubAction } from './access.js';
 import type { Actor, CommandService } from './commands.js';
+import type { LiveLog } from './live-log.js';
 
 export interface WebsocketApiOptions {
   commands: CommandService;
   /** Current nodes and link status, read for each new client's snapshot. */
   nodes: () => Node[];
-  linkStatus: () => LinkStatus;
+  linkStatuses: () => LinkStatus[];
+  /** Radio traffic and system events for clients that subscribe. */
+  liveLog: LiveLog;
   /** Resolves the actor's current role again before each action, so a role change applies at once. */
   refreshActor: (actor: Actor) => Promise<Actor | null>;
   pingIntervalMs: number;
@@ -44,7 +48,12 @@ interface Client {
   actor: Actor;
   alive: boolean;
   logger: Logger;
+  /** Whether the client receives live log entries. */
+  logSubscribed: boolean;
 }
+
+/** Live log entries are sent at most this often, batched, so a flood of lines costs few messages. */
+const logBatchIntervalMs = 250;
 
 /** The hub's websocket API: snapshot on connect, broadcasts of node and link changes, commands. */
 export class WebsocketApi {
@@ -53,9 +62,13 @@ export class WebsocketApi {
   readonly #clients = new Set<Client>();
   #pingTimer: NodeJS.Timeout;
   #invalidMessages = 0;
+  #pendingLog: LogEntry[] = [];
+  #logTimer: NodeJS.Timeout | null = null;
+  readonly #stopLog: () => void;
 
   constructor(options: WebsocketApiOptions) {
     this.#options = options;
+    this.#stopLog = options.liveLog.onEntry((entry) => this.#queueLogEntry(entry));
     this.#server = new WebSocketServer({ noServer: true, maxPayload: maxClientMessageBytes, perMessageDeflate: false });
     this.#pingTimer = setInterval(() => this.#pingAll(), options.pingIntervalMs);
     this.#pingTimer.unref();
@@ -92,6 +105,11 @@ export class WebsocketApi {
   /** Close every client with 1001 (going away) and stop pinging. */
   close(): void {
     clearInterval(this.#pingTimer);
+    this.#stopLog();
+    if (this.#logTimer !== null) {
+      clearTimeout(this.#logTimer);
+      this.#logTimer = null;
+    }
     for (const client of this.#clients) {
       client.socket.close(1001, 'hub stopping');
     }
@@ -99,7 +117,13 @@ export class WebsocketApi {
   }
 
   #onConnection(socket: WebSocket, actor: Actor): void {
-    const client: Client = { socket, actor, alive: true, logger: this.#options.logger.child({ user: actor.name, client: actor.client }) };
+    const client: Client = {
+      socket,
+      actor,
+      alive: true,
+      logger: this.#options.logger.child({ user: actor.name, client: actor.client }),
+      logSubscribed: false,
+    };
     this.#clients.add(client);
     client.logger.debug({ role: actor.role }, 'websocket client connected');
 
@@ -124,7 +148,7 @@ export class WebsocketApi {
     this.#send(client, {
       type: 'snapshot',
       user: { name: actor.name, role: actor.role },
-      links: [this.#options.linkStatus()],
+      links: this.#options.linkStatuses(),
       nodes: this.#options.nodes(),
       requests: [],
     });
@@ -156,8 +180,11 @@ export class WebsocketApi {
           break;
         }
         case 'subscribeLog':
-          // TODO: the live log is not kept yet; the subscription is acknowledged and delivers nothing.
           this.#send(client, { type: 'reply', id: message.id });
+          if (message.enabled && !client.logSubscribed) {
+            this.#send(client, { type: 'log', entries: this.#options.liveLog.recent() });
+          }
+          client.logSubscribed = message.enabled;
           break;
       }
     } catch (error) {
@@ -179,6 +206,27 @@ export class WebsocketApi {
     } catch {
       return null;
     }
+  }
+
+  #queueLogEntry(entry: LogEntry): void {
+    this.#pendingLog.push(entry);
+    if (this.#logTimer !== null) {
+      return;
+    }
+    this.#logTimer = setTimeout(() => {
+      this.#logTimer = null;
+      const entries = this.#pendingLog;
+      this.#pendingLog = [];
+      const subscribers = [...this.#clients].filter((client) => client.logSubscribed);
+      if (subscribers.length === 0) {
+        return;
+      }
+      const text = JSON.stringify({ type: 'log', entries } satisfies ServerMessage);
+      for (const client of subscribers) {
+        this.#sendText(client, text);
+      }
+    }, logBatchIntervalMs);
+    this.#logTimer.unref();
   }
 
   #broadcast(message: ServerMessage): void {

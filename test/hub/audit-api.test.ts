@@ -14,7 +14,7 @@ const admin = hubUsers.admin.name;
 
 async function waitForOpenLink(): Promise<void> {
   for (let attempt = 0; attempt < 250; attempt += 1) {
-    if (harness.hub.linkStatus().state === 'open') {
+    if (harness.hub.linkStatuses()[0]?.state === 'open') {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

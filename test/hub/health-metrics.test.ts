@@ -181,8 +181,8 @@ const plenty = { dataDirFreeBytes: 10 * minFreeBytes, auditBytes: 0, problems: [
 test('health problems table', () => {
   const cases: Array<[string, Parameters<typeof healthProblems>, RegExp[]]> = [
     ['all well', [[openLink], plenty], []],
-    ['failed link', [[{ ...openLink, state: 'failed', reason: 'permission denied' }], plenty], [/^radio link \/dev\/ttyUSB0 is failed: permission denied$/]],
-    ['connecting link', [[{ ...openLink, state: 'connecting' }], plenty], [/^radio link \/dev\/ttyUSB0 is connecting$/]],
+    ['failed link', [[{ ...openLink, state: 'failed', reason: 'permission denied' }], plenty], [/^radio link radio \(\/dev\/ttyUSB0\) is failed: permission denied$/]],
+    ['connecting link', [[{ ...openLink, state: 'connecting' }], plenty], [/^radio link radio \(\/dev\/ttyUSB0\) is connecting$/]],
     ['exactly the minimum', [[openLink], { ...plenty, dataDirFreeBytes: minFreeBytes }], []],
     ['one byte short', [[openLink], { ...plenty, dataDirFreeBytes: minFreeBytes - 1 }], [/^the data directory has 100\.0 MiB free, less than 100\.0 MiB$/]],
     ['no space', [[openLink], { ...plenty, dataDirFreeBytes: 0 }], [/has 0\.0 MiB free/]],

@@ -49,8 +49,14 @@ export class HubHarness {
     this.hub = new Hub({
       port: 0,
       pingIntervalMs: 30_000,
-      link: new SerialLink({ path: this.radio.devicePath, baudRate: 115200, logger: logger.child({ component: 'link' }) }),
-      codec: moteinoCodec(),
+      gateways: [
+        {
+          name: 'radio',
+          dialect: 'moteino',
+          link: new SerialLink({ path: this.radio.devicePath, baudRate: 115200, logger: logger.child({ component: 'link' }) }),
+          codec: moteinoCodec(),
+        },
+      ],
       // A zero check interval makes each request see file edits at once.
       roles: createIdentityResolver(this.dataDir, logger, { checkIntervalMs: 0 }),
       dataDir: this.dataDir,

@@ -74,7 +74,7 @@ test('websocket auth: none, wrong, right', async () => {
   await socket.close();
   assert.deepEqual(snapshot.user, { name: users.viewer.name, role: 'viewer' });
   assert.ok(Array.isArray(snapshot.nodes));
-  assert.equal(typeof (snapshot.link as { state: unknown }).state, 'string');
+  assert.equal(typeof (snapshot.links as Array<{ state: unknown }>)[0]?.state, 'string');
 });
 
 test('websocket from a foreign origin is 403', async () => {

@@ -34,8 +34,9 @@ describe('hub peer check', { skip: skip ?? false }, () => {
       port: 0,
       host: hostAddress,
       pingIntervalMs: 30_000,
-      link: new SerialLink({ path: path.join(dataDir, 'no-such-device'), baudRate: 115200, logger }),
-      codec: moteinoCodec(),
+      gateways: [
+        { name: 'radio', dialect: 'moteino', link: new SerialLink({ path: path.join(dataDir, 'no-such-device'), baudRate: 115200, logger }), codec: moteinoCodec() },
+      ],
       roles: createRoleResolver(dataDir),
       dataDir,
       secretMatches: () => true,

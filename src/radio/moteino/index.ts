@@ -4,4 +4,4 @@ export type { GatewayMessage } from './gateway-line.js';
 export type { RequestConfirmation } from './payload.js';
 export { maxNodeId, minNodeId } from './node-id.js';
 export { parseStrictNumber } from './metric-table.js';
-export { moteinoCodec, type MoteinoCodec } from './codec.js';
+export { moteinoCodec, redactMoteinoLine, type MoteinoCodec } from './codec.js';
