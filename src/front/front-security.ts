@@ -25,7 +25,11 @@ export interface FrontSecuritySettings {
 }
 
 /** Build the authenticator (sessions, login limits, failed-login log) and the client address resolver of one front. */
-export function createFrontSecurity(settings: FrontSecuritySettings): { authenticator: Authenticator; clientAddresses: ClientAddressResolver } {
+export function createFrontSecurity(settings: FrontSecuritySettings): {
+  authenticator: Authenticator;
+  clientAddresses: ClientAddressResolver;
+  sessions: SessionStore;
+} {
   const { now } = settings;
   const sessions = new SessionStore({
     idleMs: settings.session.idleMinutes * 60_000,
@@ -47,5 +51,5 @@ export function createFrontSecurity(settings: FrontSecuritySettings): { authenti
     failedLogins: new FailedLoginLog(settings.logger, now),
     now,
   });
-  return { authenticator, clientAddresses: new ClientAddressResolver(settings.trustedProxies) };
+  return { authenticator, clientAddresses: new ClientAddressResolver(settings.trustedProxies), sessions };
 }

@@ -86,6 +86,25 @@ export class SessionStore {
     return { status: 'valid', id, user: session.user };
   }
 
+  /**
+   * Count an open websocket of session `id` as use, so a page left open does not hit the idle limit.
+   * Returns false, and forgets the session, when it has ended (absolute lifetime, idle, eviction,
+   * logout): its websockets must then be closed.
+   */
+  keepAlive(id: string): boolean {
+    const session = this.#sessions.get(id);
+    if (session === undefined) {
+      return false;
+    }
+    const now = this.#now();
+    if (this.#isExpired(session, now)) {
+      this.#sessions.delete(id);
+      return false;
+    }
+    session.lastUsedAt = now;
+    return true;
+  }
+
   /** End the session of a cookie value; returns it, or null when no live session has that value. */
   end(value: string): { id: string; user: string } | null {
     const id = sessionIdOf(value);

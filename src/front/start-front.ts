@@ -59,7 +59,12 @@ export interface FrontOptions {
   webRoot: string;
   /** Logger. A child with `component: "front"` is made unless it already has that binding. */
   logger: Logger;
+  /** How often open websockets are checked against their sessions, in ms. Default 30 s. */
+  sessionSweepMs?: number;
 }
+
+/** Below front.session.idleMinutes' minimum of one minute, so an open page keeps its session alive. */
+const defaultSessionSweepMs = 30_000;
 
 export interface RunningFront {
   /** The bound ports, which differ from the options when those were 0. */
@@ -75,7 +80,7 @@ export interface RunningFront {
 export async function startFront(options: FrontOptions): Promise<RunningFront> {
   const logger = options.logger.bindings().component === 'front' ? options.logger : options.logger.child({ component: 'front' });
   const hstsValue = hstsHeaderValue(options.hsts, options.cert, options.certificateFiles?.generated ?? false);
-  const { authenticator, clientAddresses } = createFrontSecurity({ ...options, logger, now: options.now ?? Date.now });
+  const { authenticator, clientAddresses, sessions } = createFrontSecurity({ ...options, logger, now: options.now ?? Date.now });
   const hubProxy = createHubProxy({ hub: options.hub, proxySecret: options.proxySecret, logger });
   const openSockets = new Map<Duplex, string | null>();
   const closeSessionSockets = (sessionId: string): void => {
@@ -85,6 +90,22 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
       }
     }
   };
+
+  // A websocket lives as long as its session: when the session reaches its absolute lifetime or is
+  // evicted, the socket is closed, and the page reconnects with credentials that start a new one.
+  const sessionSweep = setInterval(() => {
+    const ended = new Set<string>();
+    for (const sessionId of new Set(openSockets.values())) {
+      if (sessionId !== null && !sessions.keepAlive(sessionId)) {
+        ended.add(sessionId);
+      }
+    }
+    for (const sessionId of ended) {
+      logger.info({ sessionId }, 'session ended, closing its websockets');
+      closeSessionSockets(sessionId);
+    }
+  }, options.sessionSweepMs ?? defaultSessionSweepMs);
+  sessionSweep.unref();
 
   // The allowed origins include the HTTPS port, which is known only after listen() when it was 0.
   // No request can arrive before then, so the getter never sees the gap.
@@ -157,6 +178,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     httpPort,
     reloadCertificate: () => reloader?.reload('request') ?? Promise.resolve('unchanged'),
     async close() {
+      clearInterval(sessionSweep);
       reloader?.stop();
       const redirectClosed = new Promise<void>((resolve) => redirectServer.close(() => resolve()));
       redirectServer.closeAllConnections();

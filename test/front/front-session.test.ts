@@ -183,3 +183,51 @@ void describe('front session cookie', () => {
     assert.doesNotMatch(text, /[A-Za-z0-9_-]{43}/);
   });
 });
+
+void describe('websockets and the session lifetime', () => {
+  let hub: StandInHub;
+  let running: TestFront;
+  let now = Date.now();
+  const goodAuth = { authorization: basicHeader(testUser, testPassword) };
+
+  before(async () => {
+    hub = await startStandInHub();
+    running = await startTestFront(hub.port, { overrides: { now: () => now, sessionSweepMs: 50, session: { idleMinutes: 10, absoluteHours: 1 } } });
+  });
+  after(async () => {
+    await running.close();
+    await hub.close();
+  });
+
+  const openSession = async (): Promise<{ cookie: string; socket: WebSocket }> => {
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/', headers: goodAuth });
+    const cookie = sessionCookieOf(response);
+    assert.ok(cookie !== undefined, 'no session cookie');
+    const opened = await openCookieWebsocket(running, cookie);
+    assert.equal(opened.kind, 'open');
+    return { cookie, socket: (opened as { socket: WebSocket }).socket };
+  };
+
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  void test('an open websocket keeps its session past the idle limit', async () => {
+    const { cookie, socket } = await openSession();
+    for (let step = 0; step < 3; step += 1) {
+      now += 6 * 60_000;
+      await sleep(200);
+    }
+    assert.equal(socket.readyState, WebSocket.OPEN);
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/api/nodes', headers: { cookie } });
+    assert.equal(response.status, 200);
+    socket.terminate();
+  });
+
+  void test('a websocket is closed when its session reaches its absolute lifetime', async () => {
+    const { cookie, socket } = await openSession();
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    now += 61 * 60_000;
+    await Promise.race([closed, sleep(3000).then(() => assert.fail('the websocket stayed open after its session ended'))]);
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/api/nodes', headers: { cookie } });
+    assert.equal(response.status, 401);
+  });
+});
