@@ -22,7 +22,7 @@ export interface AllowedHostsOptions {
 export class AllowedHosts {
   readonly #publicOrigins: ReadonlySet<string>;
   readonly #publicHosts: ReadonlySet<string>;
-  readonly #certificateNames: ReadonlySet<string>;
+  #certificateNames: ReadonlySet<string>;
   readonly #httpsPort: number;
   readonly #refreshMs: number;
   readonly #now: () => number;
@@ -36,6 +36,11 @@ export class AllowedHosts {
     this.#httpsPort = options.httpsPort;
     this.#refreshMs = options.refreshMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Use the names of a reloaded certificate from now on. */
+  setCertificateNames(names: readonly string[]): void {
+    this.#certificateNames = new Set(names.map((name) => normalizeHost(name)));
   }
 
   /** The first configured public origin, the redirect target for a Host that is not allowed. */

@@ -19,6 +19,8 @@ export interface CertificateReloaderOptions {
   hstsEnabled: boolean;
   /** Quiet time after the last file change before the files are read; default 1000 ms. */
   debounceMs?: number | undefined;
+  /** Called with the PEM certificate after a new pair went into use. */
+  onReloaded?: (cert: string) => void;
   logger: Logger;
 }
 
@@ -95,6 +97,7 @@ export class CertificateReloader {
       return 'rejected';
     }
     this.#current = { cert: pair.cert, key: pair.key };
+    this.#options.onReloaded?.(pair.cert);
 
     const certificate = new X509Certificate(pair.cert);
     this.#logger.info(

@@ -138,8 +138,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
 
   await app.listen({ host: options.listenAddress, port: options.httpsPort });
   const httpsPort = (app.server.address() as AddressInfo).port;
-  // NOTE: the certificate names are read once here. A reloaded certificate with new names needs a
-  // restart, or the names in front.publicOrigins, before those names pass the Host check.
+  // A reloaded certificate replaces these names (see onReloaded below).
   const allowedHosts = new AllowedHosts({ publicOrigins: options.publicOrigins, httpsPort, certificateNames: certificateNames(options.cert) });
   bound.allowedHosts = allowedHosts;
 
@@ -167,6 +166,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
       key: options.key,
       hstsEnabled: hstsValue !== null,
       debounceMs: options.certificateReloadDebounceMs,
+      onReloaded: (cert) => allowedHosts.setCertificateNames(certificateNames(cert)),
       logger: logger.child({ component: 'tls' }),
     });
     await reloader.start();

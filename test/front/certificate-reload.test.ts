@@ -9,6 +9,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 
 import { ensureCertificate } from '../../src/tls/index.js';
+import { generateSelfSignedCertificate } from '../../src/tls/self-signed.js';
 import { basicHeader, startStandInHub, startTestFront, testPassword, testUser, type StandInHub, type TestFront } from './front-harness.js';
 import { createCapturingLogger, createTemporaryFolder } from './helpers.js';
 
@@ -167,5 +168,31 @@ void describe('certificate reload', () => {
     assert.equal(await servedFingerprint(running.front.httpsPort), fingerprintOf(third.cert));
     // Reloads run one at a time, so this one reads the files after the watcher's reload finished.
     assert.equal(await running.front.reloadCertificate(), 'unchanged');
+  });
+
+  void test('a renewed certificate with a new name lets that name pass the Host check', async () => {
+    const host = 'renewed-name.example';
+    const hostRequest = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: running.front.httpsPort, servername: 'localhost', rejectUnauthorized: false });
+        socket.once('error', reject);
+        socket.once('secureConnect', () => {
+          socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${basicHeader(testUser, testPassword)}\r\nConnection: close\r\n\r\n`);
+        });
+        socket.once('data', (chunk: Buffer) => {
+          resolve(Number(chunk.toString('latin1').split(' ')[1]));
+          socket.destroy();
+        });
+      });
+    assert.equal(await hostRequest(), 421);
+
+    const renewed = await generateSelfSignedCertificate({ dnsNames: ['localhost', host], ipAddresses: ['127.0.0.1'] });
+    const archive = path.join(temporary.folder, 'archive');
+    await writeFile(path.join(archive, 'renewed-key.pem'), renewed.keyPem);
+    await writeFile(path.join(archive, 'renewed-cert.pem'), renewed.certPem);
+    await replaceFile(path.join(archive, 'key2.pem'), path.join(archive, 'renewed-key.pem'));
+    await replaceFile(path.join(archive, 'cert2.pem'), path.join(archive, 'renewed-cert.pem'));
+    await waitForLog(running, 'reloaded the TLS certificate', 3);
+    assert.equal(await hostRequest(), 200);
   });
 });
