@@ -20,8 +20,8 @@ export const hubUsers = {
   viewer: { name: 'victor', password: 'victor-password-1', role: 'viewer' },
 } as const;
 
-/** Hub options a test may set on top of the harness's own: node types, command limits, lifecycle timing. */
-export type HarnessHubOptions = Pick<Partial<HubOptions>, 'nodeTypes' | 'commands' | 'lifecycle'>;
+/** Hub options a test may set on top of the harness's own: node types, command limits, lifecycle timing, clock. */
+export type HarnessHubOptions = Pick<Partial<HubOptions>, 'nodeTypes' | 'commands' | 'lifecycle' | 'now'>;
 
 export interface HubResponse {
   status: number;
