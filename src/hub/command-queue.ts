@@ -4,7 +4,7 @@ import type { Command } from '../protocol/index.js';
 export interface QueuedCommand {
   command: Command;
   line: string;
-  /** Who sent it, for the audit record of its fate. */
+  /** User and client address of the sender, for the audit record of the command's result. */
   user: string;
   client: string;
 }

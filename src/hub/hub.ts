@@ -18,7 +18,7 @@ import { WebsocketApi } from './ws-api.js';
 
 /**
  * What a dialect makes of one line from its radio gateway. A packet may carry confirmations of
- * requests; a gateway line of type `start` says the board reset and lost its request queue.
+ * requests. A gateway line of type `start` means the board reset and lost its request queue.
  */
 export type DecodeResult =
   | { kind: 'packet'; packet: NodePacket; confirmations?: readonly Confirmation[] }

@@ -22,7 +22,7 @@ export interface NodeLifecycleOptions {
   now?: () => Date;
 }
 
-/** What nodes.json keeps of a node: what users set and when it was seen, not its readings. */
+/** The fields of a node that nodes.json stores: user settings, type and seen times, never readings. */
 const savedNodeSchema = nodeSchema.pick({ id: true, name: true, hidden: true, pinned: true, kind: true, firstSeen: true, lastSeen: true, gateway: true });
 type SavedNode = z.infer<typeof savedNodeSchema>;
 const nodesFileSchema = z.object({ nodes: z.array(savedNodeSchema) });
@@ -32,9 +32,9 @@ export const defaultNodeSaveDelayMs = 60_000;
 export const defaultOfflineSweepMs = 30_000;
 
 /**
- * The life of each node beyond its readings: first and last seen, the name, hidden flag and pinned
- * metrics users set, and its type, kept in dataDir/nodes.json across restarts; offline after its
- * type's silence; battery low under its type's threshold; rename, hide, pin and delete.
+ * Manages each node beyond its readings. First and last seen, the name, hidden flag, pinned metrics
+ * and type are kept in dataDir/nodes.json across restarts. A node goes offline after its type's
+ * silence and shows a low battery under its type's threshold. Users rename, hide, pin and delete.
  */
 export class NodeLifecycle {
   readonly #options: NodeLifecycleOptions;
@@ -78,8 +78,8 @@ export class NodeLifecycle {
   }
 
   /**
-   * The metric table for a packet from node `nodeId`: its configured type, else the type it reports in
-   * this packet, else the type it reported before, else generic.
+   * Returns the metric table for a packet from node `nodeId`: its configured type's, else that of the
+   * type it reports in this packet, else of the type it reported before, else the generic table.
    */
   tableFor(nodeId: number, reportedType: string | null): MetricTable {
     return this.#typeOf(nodeId, reportedType ?? this.#options.registry.get(nodeId)?.kind ?? null).table;

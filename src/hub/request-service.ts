@@ -20,7 +20,7 @@ export interface RequestRoute {
   encodeRequestCancel: (nodeId: number, name: string, value: string | null) => string;
 }
 
-/** A node's answer to a request, decoded from a packet such as `[21] P_TXP:20:OK`. */
+/** A node's confirmation of a request, decoded from a packet such as `[21] P_TXP:20:OK`. */
 export interface Confirmation {
   name: string;
   value: string;
@@ -164,11 +164,11 @@ export class RequestService {
     return this.#kept();
   }
 
-  /** Ends the pending requests that confirmations from node `nodeId` answer. */
+  /** Ends the pending requests that the confirmations from node `nodeId` match. */
   onConfirmations(nodeId: number, confirmations: readonly Confirmation[]): void {
     for (const confirmation of confirmations) {
       if (confirmation.status === 'other') {
-        this.#options.logger.warn({ nodeId, name: confirmation.name }, 'node answered a request with an unknown status word');
+        this.#options.logger.warn({ nodeId, name: confirmation.name }, 'node confirmed a request with an unknown status word, request left pending');
         continue;
       }
       const request = matchConfirmation(this.#requests.values(), nodeId, confirmation.name, confirmation.value);
@@ -247,8 +247,8 @@ export class RequestService {
     try {
       await this.#write(route, request.nodeId, route.encodeRequestCancel(request.nodeId, request.name, request.value));
     } catch (error) {
-      // NOTE: while the link is down the request stays on the board until the node takes it or the
-      // board resets; the node's confirmation then finds no pending request and is ignored.
+      // NOTE: while the link is down, the request stays on the board until the node takes it or the
+      // board resets. The node's confirmation then matches no pending request and is ignored.
       this.#options.logger.warn({ err: error, requestId: request.id }, 'removing a request from the radio gateway queue failed');
     }
   }

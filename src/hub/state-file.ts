@@ -24,8 +24,8 @@ export class StateFile {
   }
 
   /**
-   * Reads and validates the file. Returns null when it does not exist; a file that does not parse or
-   * validate is logged and also gives null, and is replaced at the next save.
+   * Reads and validates the file. Returns null when it does not exist. A file that does not parse or
+   * validate is logged and also gives null, so the next save replaces it.
    */
   async load<T extends z.ZodType>(schema: T): Promise<z.infer<T> | null> {
     let text: string;

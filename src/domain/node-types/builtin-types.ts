@@ -83,7 +83,7 @@ const batteryLowVolts = 3.0;
 const lipoLowVolts = 3.5;
 
 // NOTE: the offline times and battery thresholds below are estimates of how often each kind of
-// LowPowerLab node reports and what it runs on; users set their own through `nodeTypes`.
+// LowPowerLab node reports and what it runs on. Users set their own through `nodeTypes`.
 const builtInSettings: ReadonlyArray<{ name: string; kind: NodeKind; offlineAfterMinutes: number; lowBelow: number | null }> = [
   { name: 'MotionMote', kind: 'motion', offlineAfterMinutes: 180, lowBelow: batteryLowVolts },
   { name: 'GarageMote', kind: 'garage', offlineAfterMinutes: 60, lowBelow: null },

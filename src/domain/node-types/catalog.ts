@@ -10,7 +10,7 @@ export interface UserNodeType {
   battery?: BatteryThreshold | undefined;
 }
 
-/** What the config says about one node (the `nodes` section). */
+/** Settings of one node from the config's `nodes` section. */
 export interface NodeSettings {
   type?: string | undefined;
   name?: string | undefined;

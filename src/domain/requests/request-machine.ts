@@ -78,9 +78,9 @@ export function isPending(request: NodeRequest): boolean {
 }
 
 /**
- * The pending request of node `nodeId` that a confirmation `name:value` answers: the oldest with the
- * same name and value, else the oldest with the same name (a node may echo the value it applied in
- * another form, such as `20` for `020`). Returns undefined when none matches.
+ * Finds the pending request of node `nodeId` that a confirmation `name:value` matches: the oldest with
+ * the same name and value, else the oldest with the same name, because a node may print the value it
+ * applied in another form (`20` for `020`). Returns undefined when none matches.
  */
 export function matchConfirmation(requests: Iterable<NodeRequest>, nodeId: number, name: string, value: string): NodeRequest | undefined {
   const candidates = [...requests]

@@ -87,7 +87,7 @@ export function encodeMoteinoRequestCancel(nodeId: number, name: string, value: 
 
 /** Checks the target and the parts of a request; returns `<name>[:<value>]`. */
 function checkRequest(nodeId: number, name: string, value: string | null, options: MoteinoCommandOptions): string {
-  // The id checks are those of a direct send; an empty payload cannot happen here.
+  // The id checks are those of a direct send. The placeholder payload passes the payload checks.
   encodeMoteinoCommand(nodeId, 'X', { ...options, maxLineLength: Number.MAX_SAFE_INTEGER });
   if (!requestNamePattern.test(name)) {
     throw invalid(

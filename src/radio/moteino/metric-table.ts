@@ -59,7 +59,7 @@ export function doorStateOf(word: string): string | null {
 
 const toDoorState: Convert = doorStateOf;
 
-/** Converts a token's value text as `definition` says, or returns null when the text does not fit. */
+/** Converts a token's value text with the definition's conversion, or returns null when the text does not fit. */
 export function convertValue(definition: MetricDefinition, text: string): number | string | null {
   switch (definition.conversion) {
     case 'number':

@@ -70,8 +70,8 @@ function decodeToken(token: string, bracketed: boolean, table: MetricTable): Dec
     return { name: definition.metric, value: converted, unit: definition.unit };
   }
   // A name the node's type does not define, or a defined name with a value its definition rejects
-  // (`F:1e5`), is kept as a raw metric under the token's own name, so no reading is attributed to
-  // the wrong metric or to another kind's metric.
+  // (`F:1e5`), is kept as a raw metric under the token's own name. So no reading is attributed to
+  // the wrong metric, nor to a metric of another node kind.
   return { name: rawMetricName(name, table), value: parseStrictNumber(value) ?? value, unit: null };
 }
 
@@ -131,8 +131,8 @@ export function rawMetricName(tokenName: string, table?: MetricTable): string {
       return index === 0 ? lower : lower.charAt(0).toUpperCase() + lower.slice(1);
     })
     .join('');
-  const taken = knownMetricNames.has(camel) || (table !== undefined && [...table.pairs.values()].some((definition) => definition.metric === camel));
-  if (!taken) {
+  const collides = knownMetricNames.has(camel) || (table !== undefined && [...table.pairs.values()].some((definition) => definition.metric === camel));
+  if (!collides) {
     return camel;
   }
   return `raw${camel.charAt(0).toUpperCase()}${camel.slice(1)}`;
