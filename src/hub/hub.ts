@@ -1,7 +1,7 @@
 import { type AuditRecorder, queryAudit } from '../audit/index.js';
 import type { RoleResolver } from '../auth/types.js';
 import type { CommandsConfig } from '../config/commands-schema.js';
-import { NodeRegistry, NodeTypeCatalog } from '../domain/index.js';
+import { NodeRegistry, type NodeTypeCatalog } from '../domain/index.js';
 import type { MetricTable, NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
 import type { LinkStatus, Node } from '../protocol/index.js';
@@ -11,8 +11,9 @@ import { CommandService, type CommandRoute } from './commands.js';
 import { buildHealthReport, type StatusSources } from './health.js';
 import { LiveLog } from './live-log.js';
 import { createHubMetrics } from './metrics.js';
-import { defaultNodeSaveDelayMs, defaultOfflineSweepMs, NodeLifecycle } from './node-lifecycle.js';
-import { type Confirmation, RequestService, type RequestRoute } from './request-service.js';
+import type { NodeLifecycle } from './node-lifecycle.js';
+import { createNodeServices } from './node-services.js';
+import type { Confirmation, RequestService } from './request-service.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
 
@@ -79,9 +80,6 @@ export interface HubOptions {
   /** Timing of nodes.json writes and of the offline check; tests shorten them. */
   lifecycle?: { saveDelayMs?: number; sweepIntervalMs?: number };
 }
-
-/** Request timeout when the hub gets no `commands` section: the config's default of 1440 minutes. */
-const defaultRequestTimeoutMs = 1440 * 60_000;
 
 interface GatewayState {
   gateway: RadioGateway;
@@ -162,30 +160,19 @@ export class Hub {
       onQueuedResult: (command) => this.#websocket?.broadcastMessage({ type: 'command', command }),
     });
     this.#commands = commands;
-    const lifecycle = new NodeLifecycle({
+    const { lifecycle, requests } = createNodeServices({
       dataDir: this.#options.dataDir,
       registry: this.#registry,
-      catalog: this.#options.nodeTypes ?? new NodeTypeCatalog(),
-      saveDelayMs: this.#options.lifecycle?.saveDelayMs ?? defaultNodeSaveDelayMs,
-      sweepIntervalMs: this.#options.lifecycle?.sweepIntervalMs ?? defaultOfflineSweepMs,
+      liveLog: this.#liveLog,
+      nodeTypes: this.#options.nodeTypes,
+      commands: this.#options.commands,
+      lifecycle: this.#options.lifecycle,
+      gatewayOf: (nodeId) => this.#routeState(nodeId).gateway,
+      gatewayNamed: (name) => this.#gateways.find((candidate) => candidate.gateway.name === name)?.gateway,
+      broadcast: (message) => this.#websocket?.broadcastMessage(message),
       audit,
-      logger: logger.child({ component: 'nodes' }),
-      ...(this.#options.now === undefined ? {} : { now: this.#options.now }),
-    });
-    const requests = new RequestService({
-      dataDir: this.#options.dataDir,
-      route: (nodeId) => this.#requestRouteOf(this.#routeState(nodeId)),
-      routeOfGateway: (name) => {
-        const state = this.#gateways.find((candidate) => candidate.gateway.name === name);
-        return state === undefined ? null : this.#requestRouteOf(state);
-      },
-      timeoutMs: this.#options.commands === undefined ? defaultRequestTimeoutMs : this.#options.commands.requestTimeoutMinutes * 60_000,
-      onChange: (request) => this.#websocket?.broadcastMessage({ type: 'request', request }),
-      onWritten: (gateway, nodeId, line) =>
-        this.#liveLog.add({ time: this.#now().toISOString(), gateway, direction: 'out', kind: 'request', nodeId, text: line }),
-      audit,
-      logger: logger.child({ component: 'requests' }),
-      ...(this.#options.now === undefined ? {} : { now: this.#options.now }),
+      logger,
+      now: this.#options.now,
     });
     await lifecycle.start();
     await requests.start();
@@ -309,14 +296,6 @@ export class Hub {
       throw new Error('a hub needs at least one radio gateway');
     }
     return state;
-  }
-
-  #requestRouteOf(state: GatewayState): RequestRoute | null {
-    const { name, link, codec } = state.gateway;
-    if (codec.encodeRequest === undefined || codec.encodeRequestCancel === undefined) {
-      return null;
-    }
-    return { gateway: name, link, encodeRequest: codec.encodeRequest.bind(codec), encodeRequestCancel: codec.encodeRequestCancel.bind(codec) };
   }
 
   #onStatus(state: GatewayState): void {
