@@ -29,7 +29,7 @@ export interface NodeServicesOptions {
   now: (() => Date) | undefined;
 }
 
-/** The node lifecycle and the request service of one hub, built from the hub's options. */
+/** Builds the node lifecycle and the request service of one hub from the hub's options. */
 export function createNodeServices(options: NodeServicesOptions): { lifecycle: NodeLifecycle; requests: RequestService } {
   const clock = options.now === undefined ? {} : { now: options.now };
   const lifecycle = new NodeLifecycle({
@@ -60,7 +60,7 @@ export function createNodeServices(options: NodeServicesOptions): { lifecycle: N
   return { lifecycle, requests };
 }
 
-/** The request route of a radio gateway, or null when its dialect has no request queue. */
+/** Returns the request route of a radio gateway, or null when its dialect has no request queue. */
 function requestRouteOf(gateway: RadioGateway): RequestRoute | null {
   const { name, link, codec } = gateway;
   if (codec.encodeRequest === undefined || codec.encodeRequestCancel === undefined) {

@@ -65,9 +65,12 @@ test('queued command expires after its TTL', async () => {
   const client = await harness.websocket(operator);
   try {
     await unplug();
-    const queued = await harness.request('POST', '/api/nodes/14/commands', operator, { payload: 'OPNING' });
-    assert.equal((queued.json as Command).state, 'queued');
-    const id = (queued.json as Command).id;
+    // This time through the websocket API: the reply carries the queued command.
+    client.socket.send(JSON.stringify({ type: 'command', id: 'c1', nodeId: 14, payload: 'OPNING' }));
+    const reply = await waitFor('the reply', () => messagesOf(client.messages, 'reply').find((message) => message.id === 'c1'));
+    const queued = reply.command as Command;
+    assert.equal(queued.state, 'queued');
+    const id = queued.id;
 
     const expired = await waitFor('the expired message', () => commandUpdates(client.messages, id).find((command) => command.state === 'expired'), (ttlSeconds + 3) * 1000);
     assert.equal(expired.payload, 'OPNING');

@@ -12,7 +12,7 @@ let harness: HubHarness;
 const operator = hubUsers.operator.name;
 const viewer = hubUsers.viewer.name;
 const admin = hubUsers.admin.name;
-/** Added to the real clock, so a test can make the hub see an hour pass. */
+/** Milliseconds added to the real clock, so a test can make the hub see a minute of silence pass. */
 let clockOffsetMs = 0;
 
 before(async () => {
