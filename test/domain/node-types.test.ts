@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { builtInNodeTypes, findNodeTypeProblems, isBatteryLow, isSilent, NodeTypeCatalog, type UserNodeType } from '../../src/domain/index.js';
 import type { Node } from '../../src/protocol/index.js';
 import { decodeMoteinoLine, type MoteinoLine } from '../../src/radio/moteino/index.js';
@@ -136,4 +137,18 @@ test('silence and battery by type', () => {
   assert.equal(isBatteryLow({ ...node, metrics: { battery: { value: 3.2, unit: 'V', time: node.lastSeen } } }, motion), false);
   assert.equal(isBatteryLow(node, garage), false, 'a mains-powered type has no threshold');
   assert.equal(isBatteryLow({ ...node, metrics: {} }, motion), false, 'no reading is not low');
+});
+
+test('typed decoding never throws', () => {
+  const catalog = new NodeTypeCatalog({}, { '11': { type: 'MotionMote' }, '14': { type: 'GarageMote' }, '25': { type: 'SonarMote' } });
+  const lookup = (id: number, reported: string | null) => catalog.typeOf(id, reported).table;
+  const idText = fc.constantFrom('11', '14', '25', '40', '0', '1024', 'x');
+  const token = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('MOTION', 'OPN', '87cm', 'BTN1:1', '[TYPE:SonarMote]', '[TYPE:', 'P_TXP:20:OK', 'F:1e5', 'SS:-64'));
+  fc.assert(
+    fc.property(idText, fc.array(token, { maxLength: 6 }), (id, tokens) => {
+      const result = decodeMoteinoLine(`[${id}] ${tokens.join(' ')}`, lookup);
+      assert.ok(['packet', 'malformed', 'gateway'].includes(result.kind));
+    }),
+    { numRuns: 3000 },
+  );
 });
