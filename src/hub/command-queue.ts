@@ -28,6 +28,8 @@ export class CommandQueue {
   readonly #options: CommandQueueOptions;
   readonly #waiting = new Map<string, QueuedCommand[]>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** When each command expires, in ms since the epoch, so a command put back keeps its deadline. */
+  readonly #deadlines = new WeakMap<QueuedCommand, number>();
 
   constructor(options: CommandQueueOptions) {
     this.#options = options;
@@ -47,9 +49,8 @@ export class CommandQueue {
     const list = this.#waiting.get(gateway) ?? [];
     list.push(queued);
     this.#waiting.set(gateway, list);
-    const timer = setTimeout(() => this.#expire(gateway, queued), this.#options.ttlMs);
-    timer.unref();
-    this.#timers.set(queued.command.id, timer);
+    this.#deadlines.set(queued, Date.now() + this.#options.ttlMs);
+    this.#startTimer(gateway, queued);
   }
 
   /** Removes and returns the oldest command of `gateway`, or undefined when none waits. */
@@ -67,10 +68,7 @@ export class CommandQueue {
     const list = this.#waiting.get(gateway) ?? [];
     list.unshift(queued);
     this.#waiting.set(gateway, list);
-    const remainingMs = Date.parse(queued.command.time) + this.#options.ttlMs - Date.now();
-    const timer = setTimeout(() => this.#expire(gateway, queued), Math.max(0, remainingMs));
-    timer.unref();
-    this.#timers.set(queued.command.id, timer);
+    this.#startTimer(gateway, queued);
   }
 
   /** Number of commands waiting for `gateway`. */
@@ -85,6 +83,13 @@ export class CommandQueue {
     }
     this.#timers.clear();
     this.#waiting.clear();
+  }
+
+  #startTimer(gateway: string, queued: QueuedCommand): void {
+    const remainingMs = (this.#deadlines.get(queued) ?? 0) - Date.now();
+    const timer = setTimeout(() => this.#expire(gateway, queued), Math.max(0, remainingMs));
+    timer.unref();
+    this.#timers.set(queued.command.id, timer);
   }
 
   #expire(gateway: string, queued: QueuedCommand): void {
