@@ -14,6 +14,8 @@ export const auditEventKinds = [
   'command',
   'userChanged',
   'tokenChanged',
+  'request',
+  'nodeChanged',
 ] as const satisfies readonly AuditEventKind[];
 
 // Fails to compile when types.ts gains a kind that the list above lacks.

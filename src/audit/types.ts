@@ -10,7 +10,11 @@ export type AuditEventKind =
   | 'tokenRejected'
   | 'command'
   | 'userChanged'
-  | 'tokenChanged';
+  | 'tokenChanged'
+  /** A request for a sleeping node was created or cancelled. */
+  | 'request'
+  /** A node was renamed, hidden, pinned or deleted. */
+  | 'nodeChanged';
 
 /** One audit record: who did what, from where, when. Never contains a password, token or secret. */
 export interface AuditEvent {

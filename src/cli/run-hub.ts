@@ -1,6 +1,7 @@
 import { createAuditLog } from '../audit/index.js';
 import { createIdentityResolver, ensureDataDir, loadOrCreateProxySecret, secretsEqual } from '../auth/index.js';
 import { loadConfig } from '../config/index.js';
+import { NodeTypeCatalog } from '../domain/index.js';
 import { Hub } from '../hub/hub.js';
 import { createLogger } from '../log/logger.js';
 import { moteinoCodec } from '../radio/moteino/index.js';
@@ -28,6 +29,8 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     audit,
     secretMatches: (presented) => secretsEqual(presented, secret),
     logger,
+    nodeTypes: new NodeTypeCatalog(config.nodeTypes, config.nodes),
+    commands: config.commands,
   });
   await hub.start();
   logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findNodeTypeProblems, nodeKinds } from '../domain/node-types/index.js';
 
 /**
  * `nodeTypes:` user-defined node types, adding to or overriding the built-in ones, and `nodes:`
@@ -20,7 +21,7 @@ export const metricDefinitionSchema = z.strictObject({
 
 export const nodeTypeSchema = z.strictObject({
   /** Kind for the icon and the controls: motion, garage, weather, switch, water, doorbell, sonar, thermostat, generic. */
-  kind: z.enum(['motion', 'garage', 'weather', 'switch', 'water', 'doorbell', 'sonar', 'sprinkler', 'thermostat', 'generic']).default('generic'),
+  kind: z.enum(nodeKinds).default('generic'),
   /** Another type whose metric definitions this one starts from. */
   extends: z.string().optional(),
   metrics: z.array(metricDefinitionSchema).default([]),
@@ -47,3 +48,16 @@ export const nodeTypesSchema = z.record(
 );
 export type NodeTypeConfig = z.infer<typeof nodeTypeSchema>;
 export type MetricDefinitionConfig = z.infer<typeof metricDefinitionSchema>;
+
+/**
+ * Adds one issue per node type reference that does not resolve: `extends` naming an unknown type, a
+ * cycle of `extends`, and `nodes.<id>.type` naming an unknown type.
+ */
+export function checkNodeTypeReferences(
+  config: { nodeTypes: z.infer<typeof nodeTypesSchema>; nodes: z.infer<typeof nodesSchema> },
+  context: z.core.$RefinementCtx,
+): void {
+  for (const problem of findNodeTypeProblems(config.nodeTypes, config.nodes)) {
+    context.addIssue({ code: 'custom', path: problem.path, input: problem.value, message: problem.message });
+  }
+}

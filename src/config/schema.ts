@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commandsSchema } from './commands-schema.js';
 import { historySchema } from './history-schema.js';
-import { nodesSchema, nodeTypesSchema } from './nodes-schema.js';
+import { checkNodeTypeReferences, nodesSchema, nodeTypesSchema } from './nodes-schema.js';
 
 const portRange = 'expected a TCP port number from 1 to 65535';
 const port = z.int({ error: portRange }).min(1, { error: portRange }).max(65535, { error: portRange });
@@ -112,6 +112,6 @@ export const configSchema = z.strictObject({
   commands: commandsSchema.default(() => commandsSchema.parse({})),
   history: historySchema.default(() => historySchema.parse({})),
   log: logSchema.default(() => logSchema.parse({})),
-});
+}).superRefine(checkNodeTypeReferences);
 
 export type Config = z.infer<typeof configSchema>;

@@ -27,6 +27,7 @@ export const errorCatalog = {
 
   SERIAL_LINK_CLOSED: { status: 503, description: 'The radio gateway link is not open, so nothing can be sent now.' },
   SERIAL_WRITE_FAILED: { status: 502, description: 'Writing to the serial port failed.' },
+  SERIAL_QUEUE_FULL: { status: 503, description: "The radio gateway link is down and its queue of waiting commands is full (commands.queueMaxCommands)." },
 
   PROTOCOL_COMMAND_INVALID: { status: 400, description: 'A command was rejected before sending because the dialect or firmware cannot take it.' },
   PROTOCOL_MESSAGE_INVALID: { status: 400, description: 'A websocket or REST message failed schema validation.' },
@@ -38,6 +39,8 @@ export const errorCatalog = {
   STORAGE_BACKUP_INVALID: { status: 400, description: 'A backup file is not a readable, intact history database of a known version.' },
 
   NODE_NOT_FOUND: { status: 404, description: 'No node with that id has been seen.' },
+  REQUEST_NOT_FOUND: { status: 404, description: 'No request with that id exists, or it ended more than an hour ago.' },
+  REQUEST_ENDED: { status: 409, description: 'The request is no longer pending, so it cannot be cancelled.' },
   ROUTE_NOT_FOUND: { status: 404, description: 'No API route matches the request.' },
 
   INTERNAL: { status: 500, description: 'An unexpected error; the process logged it with its stack.' },

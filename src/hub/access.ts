@@ -5,8 +5,8 @@ import type { Actor } from './commands.js';
 
 /**
  * What a request or websocket message does, which decides the roles that may do it: `read` sees
- * nodes and health, `command` sends commands to nodes, `manage` changes users and tokens and reads
- * the audit log.
+ * nodes and health, `command` sends commands and requests to nodes and renames them, `manage` deletes
+ * nodes, changes users and tokens and reads the audit log.
  */
 export type HubAction = 'read' | 'command' | 'manage';
 
@@ -19,7 +19,7 @@ const rolesAllowed: Readonly<Record<HubAction, ReadonlySet<Role>>> = {
 const deniedReasons: Readonly<Record<HubAction, string>> = {
   read: 'this role cannot read the hub',
   command: 'cannot send commands; ask an admin for the operator role',
-  manage: 'only an admin can manage users, tokens and the audit log',
+  manage: 'only an admin can delete nodes and manage users, tokens and the audit log',
 };
 
 /** Throws AUTH_FORBIDDEN unless the actor's role may perform `action`. Every hub API action calls this. */

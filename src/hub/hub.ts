@@ -1,7 +1,8 @@
 import { type AuditRecorder, queryAudit } from '../audit/index.js';
 import type { RoleResolver } from '../auth/types.js';
-import { NodeRegistry } from '../domain/index.js';
-import type { NodePacket } from '../domain/index.js';
+import type { CommandsConfig } from '../config/commands-schema.js';
+import { NodeRegistry, type NodeTypeCatalog } from '../domain/index.js';
+import type { MetricTable, NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
 import type { LinkStatus, Node } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
@@ -10,16 +11,31 @@ import { CommandService, type CommandRoute } from './commands.js';
 import { buildHealthReport, type StatusSources } from './health.js';
 import { LiveLog } from './live-log.js';
 import { createHubMetrics } from './metrics.js';
+import type { NodeLifecycle } from './node-lifecycle.js';
+import { createNodeServices } from './node-services.js';
+import type { Confirmation, RequestService } from './request-service.js';
 import { startHubServer, type HubServer } from './server.js';
 import { WebsocketApi } from './ws-api.js';
 
-/** What a dialect makes of one line from its radio gateway. */
-export type DecodeResult = { kind: 'packet'; packet: NodePacket } | { kind: 'malformed'; reason: string } | { kind: 'gateway' };
+/**
+ * What a dialect makes of one line from its radio gateway. A packet may carry confirmations of
+ * requests. A gateway line of type `start` means the board reset and lost its request queue.
+ */
+export type DecodeResult =
+  | { kind: 'packet'; packet: NodePacket; confirmations?: readonly Confirmation[] }
+  | { kind: 'malformed'; reason: string }
+  | { kind: 'gateway'; message?: { type: string } };
+
+/** Chooses a node's metric table: `reportedType` is the type the packet itself names, or null. */
+export type MetricTableLookup = (nodeId: number, reportedType: string | null) => MetricTable;
 
 /** The dialect functions the hub uses: pure decoding of one line and encoding of one command. */
 export interface DialectCodec {
-  decode(line: string): DecodeResult;
+  decode(line: string, tables?: MetricTableLookup): DecodeResult;
   encode(nodeId: number, payload: string): string;
+  /** Encoders of requests for sleeping nodes, for dialects whose radio gateway queues them. */
+  encodeRequest?(nodeId: number, name: string, value: string | null): string;
+  encodeRequestCancel?(nodeId: number, name: string, value: string | null): string;
   /** The line with secrets (such as an ENCRYPTKEY value) replaced, for logs and the live log. */
   redact?(line: string): string;
 }
@@ -57,6 +73,12 @@ export interface HubOptions {
   secretMatches: (presented: string) => boolean;
   logger: Logger;
   now?: () => Date;
+  /** Node types and per-node settings from the config; the built-in types when absent. */
+  nodeTypes?: NodeTypeCatalog;
+  /** The config's `commands` section; without it, commands are not queued while a link is down. */
+  commands?: CommandsConfig;
+  /** Timing of nodes.json writes and of the offline check; tests shorten them. */
+  lifecycle?: { saveDelayMs?: number; sweepIntervalMs?: number };
 }
 
 interface GatewayState {
@@ -80,6 +102,9 @@ export class Hub {
   #websocket: WebsocketApi | null = null;
   #stopBroadcasting: (() => void) | null = null;
   #linkBroadcastTimer: NodeJS.Timeout | null = null;
+  #lifecycle: NodeLifecycle | null = null;
+  #requests: RequestService | null = null;
+  #commands: CommandService | null = null;
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
@@ -93,7 +118,7 @@ export class Hub {
         gateway,
         malformed: new Map(),
         onLine: (line) => this.#onLine(state, line),
-        onStatus: () => this.#websocket?.broadcastLink(this.#statusOf(state)),
+        onStatus: () => this.#onStatus(state),
       };
       return state;
     });
@@ -129,7 +154,30 @@ export class Hub {
         this.#liveLog.add({ time: this.#now().toISOString(), gateway, direction: 'out', kind: 'command', nodeId, text: line }),
       logger: logger.child({ component: 'commands' }),
       audit,
+      ...(this.#options.commands === undefined
+        ? {}
+        : { queue: { ttlMs: this.#options.commands.queueTtlSeconds * 1000, maxCommands: this.#options.commands.queueMaxCommands } }),
+      onQueuedResult: (command) => this.#websocket?.broadcastMessage({ type: 'command', command }),
     });
+    this.#commands = commands;
+    const { lifecycle, requests } = createNodeServices({
+      dataDir: this.#options.dataDir,
+      registry: this.#registry,
+      liveLog: this.#liveLog,
+      nodeTypes: this.#options.nodeTypes,
+      commands: this.#options.commands,
+      lifecycle: this.#options.lifecycle,
+      gatewayOf: (nodeId) => this.#routeState(nodeId).gateway,
+      gatewayNamed: (name) => this.#gateways.find((candidate) => candidate.gateway.name === name)?.gateway,
+      broadcast: (message) => this.#websocket?.broadcastMessage(message),
+      audit,
+      logger,
+      now: this.#options.now,
+    });
+    await lifecycle.start();
+    await requests.start();
+    this.#lifecycle = lifecycle;
+    this.#requests = requests;
     const admin = new AdminService({
       dataDir: this.#options.dataDir,
       audit,
@@ -139,6 +187,7 @@ export class Hub {
       commands,
       nodes: () => this.#registry.list(),
       linkStatuses: () => this.linkStatuses(),
+      requests: () => requests.recent(),
       liveLog: this.#liveLog,
       refreshActor: async (actor) => {
         const role = await this.#options.roles.roleOf(actor.name);
@@ -159,7 +208,12 @@ export class Hub {
       now: () => this.#now(),
     };
 
-    this.#stopBroadcasting = this.#registry.onChange((node) => websocket.broadcastNode(node));
+    const stopNodes = this.#registry.onChange((node) => websocket.broadcastNode(node));
+    const stopRemoved = this.#registry.onRemove((nodeId) => websocket.broadcastMessage({ type: 'nodeRemoved', nodeId }));
+    this.#stopBroadcasting = () => {
+      stopNodes();
+      stopRemoved();
+    };
     for (const state of this.#gateways) {
       state.gateway.link.on('line', state.onLine);
       state.gateway.link.on('status', state.onStatus);
@@ -179,6 +233,7 @@ export class Hub {
         health: () => buildHealthReport(status),
         metrics: createHubMetrics(status),
       },
+      nodeRoutes: { lifecycle, requests, node: (id) => this.#registry.get(id) },
       logger: logger.child({ component: 'hub-server' }),
     });
     for (const state of this.#gateways) {
@@ -198,6 +253,12 @@ export class Hub {
       this.#linkBroadcastTimer = null;
     }
     await Promise.all(this.#gateways.map((state) => state.gateway.link.stop()));
+    this.#commands?.stop();
+    await this.#lifecycle?.stop();
+    await this.#requests?.stop();
+    this.#lifecycle = null;
+    this.#requests = null;
+    this.#commands = null;
     await this.#server?.close();
     this.#server = null;
     this.#websocket = null;
@@ -223,24 +284,43 @@ export class Hub {
   }
 
   #routeOf(nodeId: number): CommandRoute {
+    const { name, link, codec } = this.#routeState(nodeId).gateway;
+    return { gateway: name, link, encode: (id, payload) => codec.encode(id, payload) };
+  }
+
+  /** The radio gateway a node was last heard on, else the first one. */
+  #routeState(nodeId: number): GatewayState {
     const heardOn = this.#registry.get(nodeId)?.gateway;
     const state = this.#gateways.find((candidate) => candidate.gateway.name === heardOn) ?? this.#gateways.at(0);
     if (state === undefined) {
       throw new Error('a hub needs at least one radio gateway');
     }
-    const { name, link, codec } = state.gateway;
-    return { gateway: name, link, encode: (id, payload) => codec.encode(id, payload) };
+    return state;
+  }
+
+  #onStatus(state: GatewayState): void {
+    const status = this.#statusOf(state);
+    this.#websocket?.broadcastLink(status);
+    if (status.state === 'open') {
+      void this.#commands?.flush(state.gateway.name, state.gateway.link);
+    }
   }
 
   #onLine(state: GatewayState, line: string): void {
     this.#scheduleLinkBroadcast();
     const { name, codec } = state.gateway;
     const time = this.#now();
-    const result = codec.decode(line);
+    const lifecycle = this.#lifecycle;
+    const result = codec.decode(line, lifecycle === null ? undefined : (nodeId, reported) => lifecycle.tableFor(nodeId, reported));
     const text = codec.redact?.(line) ?? line;
     switch (result.kind) {
       case 'packet': {
-        const node = this.#registry.apply(result.packet, time, name);
+        const applied = this.#registry.apply(result.packet, time, name);
+        lifecycle?.onPacket(applied);
+        const node = this.#registry.get(applied.id) ?? applied;
+        if (result.confirmations !== undefined && result.confirmations.length > 0) {
+          this.#requests?.onConfirmations(node.id, result.confirmations);
+        }
         this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: 'packet', nodeId: node.id, text });
         for (const listener of this.#packetListeners) {
           listener({ gateway: name, packet: result.packet, node, time });
@@ -252,8 +332,10 @@ export class Hub {
         this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: `dropped:${result.reason}`, nodeId: null, text });
         break;
       case 'gateway':
-        // NOTE: gateway lines (ACK, GATEWAYSTART, RQ listings) carry no node state yet; a request
-        // queue for sleeping nodes will use them.
+        // GATEWAYSTART: the board reset and its queue of requests (kept in RAM) is gone.
+        if (result.message?.type === 'start') {
+          void this.#requests?.requeue(name);
+        }
         this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: 'gateway', nodeId: null, text });
         break;
     }

@@ -55,7 +55,8 @@ export function registerRestApi(app: FastifyInstance, options: RestApiOptions): 
   });
 }
 
-function parseNodeId(text: string): number {
+/** Parses a node id path parameter; throws PROTOCOL_MESSAGE_INVALID unless it is 1 to 1023. */
+export function parseNodeId(text: string): number {
   const id = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
   if (!(id >= 1 && id <= 1023)) {
     throw new GatehouseError('PROTOCOL_MESSAGE_INVALID', `invalid node id "${text.slice(0, 20)}": expected an integer from 1 to 1023`, {

@@ -10,6 +10,7 @@ import { registerAuditRoutes } from './audit-routes.js';
 import type { Actor } from './commands.js';
 import { type ProxyAuthOptions, resolveActor } from './proxy-auth.js';
 import { isLoopbackAddress } from './peer.js';
+import { registerNodeRoutes, type NodeRoutesOptions } from './node-routes.js';
 import { registerRestApi, type RestApiOptions } from './rest.js';
 import { registerTokenRoutes } from './tokens-routes.js';
 import { registerUserRoutes } from './users-routes.js';
@@ -24,6 +25,7 @@ export interface HubServerOptions {
   host: string;
   auth: ProxyAuthOptions;
   rest: RestApiOptions;
+  nodeRoutes: NodeRoutesOptions;
   admin: AdminService;
   queryAudit: (query: AuditQuery) => Promise<AuditEvent[]>;
   websocket: WebsocketApi;
@@ -78,6 +80,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   );
 
   registerRestApi(app, options.rest);
+  registerNodeRoutes(app, options.nodeRoutes);
   registerUserRoutes(app, options.admin);
   registerTokenRoutes(app, options.admin);
   registerAuditRoutes(app, options.queryAudit);

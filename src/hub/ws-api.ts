@@ -10,6 +10,7 @@ import {
   type LogEntry,
   maxClientMessageBytes,
   type Node,
+  type NodeRequest,
   type ServerMessage,
 } from '../protocol/index.js';
 import { assertAllowed, type HubAction } from './access.js';
@@ -21,6 +22,8 @@ export interface WebsocketApiOptions {
   /** Current nodes and link status, read for each new client's snapshot. */
   nodes: () => Node[];
   linkStatuses: () => LinkStatus[];
+  /** Pending requests and those that ended in the last hour, for the snapshot. */
+  requests?: () => NodeRequest[];
   /** Radio traffic and system events for clients that subscribe. */
   liveLog: LiveLog;
   /** Resolves the actor's current role again before each action, so a role change applies at once. */
@@ -102,6 +105,11 @@ export class WebsocketApi {
     this.#broadcast({ type: 'link', link });
   }
 
+  /** Sends a request, command, nodeRemoved or other update message to every client. */
+  broadcastMessage(message: ServerMessage): void {
+    this.#broadcast(message);
+  }
+
   /** Close every client with 1001 (going away) and stop pinging. */
   close(): void {
     clearInterval(this.#pingTimer);
@@ -150,7 +158,7 @@ export class WebsocketApi {
       user: { name: actor.name, role: actor.role },
       links: this.#options.linkStatuses(),
       nodes: this.#options.nodes(),
-      requests: [],
+      requests: this.#options.requests?.() ?? [],
     });
   }
 

@@ -7,7 +7,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { type AuditLog, createAuditLog } from '../../src/audit/index.js';
 import { addUser, createIdentityResolver, secretsEqual } from '../../src/auth/index.js';
-import { Hub } from '../../src/hub/hub.js';
+import { Hub, type HubOptions } from '../../src/hub/hub.js';
+import type { Logger } from '../../src/log/logger.js';
 import { moteinoCodec } from '../../src/radio/moteino/index.js';
 import { SerialLink } from '../../src/radio/serial-link.js';
 import { captureLogs, type LogRecord, testCost } from '../auth/helpers.js';
@@ -18,6 +19,9 @@ export const hubUsers = {
   operator: { name: 'olivia', password: 'olivia-password-1', role: 'operator' },
   viewer: { name: 'victor', password: 'victor-password-1', role: 'viewer' },
 } as const;
+
+/** Hub options a test may set on top of the harness's own: node types, command limits, lifecycle timing, clock. */
+export type HarnessHubOptions = Pick<Partial<HubOptions>, 'nodeTypes' | 'commands' | 'lifecycle' | 'now'>;
 
 export interface HubResponse {
   status: number;
@@ -37,16 +41,25 @@ export class HubHarness {
   readonly logs: LogRecord[];
   readonly radio: PtyPair;
   readonly audit: AuditLog;
-  readonly hub: Hub;
+  hub: Hub;
+  readonly #extra: HarnessHubOptions;
+  readonly #logger: Logger;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, extra: HarnessHubOptions) {
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.radio = new PtyPair(path.join(dir, 'radio'));
     const { logger, records } = captureLogs();
     this.logs = records;
+    this.#logger = logger;
     this.audit = createAuditLog(this.dataDir, 'hub', logger);
-    this.hub = new Hub({
+    this.#extra = extra;
+    this.hub = this.#createHub();
+  }
+
+  #createHub(): Hub {
+    const logger = this.#logger;
+    return new Hub({
       port: 0,
       pingIntervalMs: 30_000,
       gateways: [
@@ -64,12 +77,20 @@ export class HubHarness {
       bcryptCost: testCost,
       secretMatches: (presented) => secretsEqual(presented, this.secret),
       logger,
+      ...this.#extra,
     });
   }
 
-  static async start(): Promise<HubHarness> {
+  /** Stops the hub and starts a new one on the same data directory and radio, as after a restart. */
+  async restartHub(): Promise<void> {
+    await this.hub.stop();
+    this.hub = this.#createHub();
+    await this.hub.start();
+  }
+
+  static async start(extra: HarnessHubOptions = {}): Promise<HubHarness> {
     const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-hub-'));
-    const harness = new HubHarness(dir);
+    const harness = new HubHarness(dir, extra);
     for (const user of Object.values(hubUsers)) {
       await addUser(harness.dataDir, user.name, user.password, user.role, { cost: testCost });
     }

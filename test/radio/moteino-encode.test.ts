@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GatehouseError } from '../../src/errors/index.js';
-import { encodeMoteinoCommand, moteinoCodec } from '../../src/radio/moteino/index.js';
+import { encodeMoteinoCommand, encodeMoteinoRequest, encodeMoteinoRequestCancel, moteinoCodec } from '../../src/radio/moteino/index.js';
 
 function rejection(run: () => unknown): GatehouseError {
   try {
@@ -87,4 +87,53 @@ void describe('encodeMoteinoCommand', () => {
       }),
     );
   });
+});
+
+test('request lines within firmware limits', () => {
+  assert.equal(encodeMoteinoRequest(21, 'P_TXP', '20'), 'RQ:21:P_TXP:20');
+  assert.equal(encodeMoteinoRequest(21, 'PING', null), 'RQ:21:PING');
+  assert.equal(encodeMoteinoRequestCancel(21, 'P_TXP', '20'), '21:VOID:P_TXP:20');
+  assert.equal(encodeMoteinoRequest(1023, 'ABCDEFGHIJKLMNOP', null), 'RQ:1023:ABCDEFGHIJKLMNOP', 'exactly 24 characters');
+  assert.equal(encodeMoteinoRequest(900, 'LONG_SETTING_NAME', 'VALUE_OF_IT', { maxLineLength: 64 }), 'RQ:900:LONG_SETTING_NAME:VALUE_OF_IT');
+});
+
+test('request lines rejected before writing', () => {
+  const cases: Array<{ nodeId: number; name: string; value: string | null; message: RegExp }> = [
+    { nodeId: 1023, name: 'ABCDEFGHIJKLMNOPQ', value: null, message: /25 characters long, more than the radio gateway's maximum of 24/ },
+    { nodeId: 0, name: 'P_TXP', value: '20', message: /integer from 1 to 1023/ },
+    { nodeId: 1024, name: 'P_TXP', value: '20', message: /integer from 1 to 1023/ },
+    { nodeId: 1, name: 'P_TXP', value: '20', message: /radio gateway's own id/ },
+    { nodeId: 21, name: '', value: null, message: /Invalid request name/ },
+    { nodeId: 21, name: '1ST', value: null, message: /Invalid request name/ },
+    { nodeId: 21, name: 'P TXP', value: null, message: /Invalid request name/ },
+    { nodeId: 21, name: 'P_TXP\r', value: null, message: /Invalid request name/ },
+    { nodeId: 21, name: 'P_TXP', value: '2\u00070', message: /Invalid request value/ },
+    { nodeId: 21, name: 'P_TXP', value: '20:OK', message: /Invalid request value/ },
+    { nodeId: 21, name: 'P_TXP', value: '[20]', message: /Invalid request value/ },
+    { nodeId: 21, name: 'P_TXP', value: '', message: /Invalid request value/ },
+    { nodeId: 21, name: 'P_TXP', value: 'é', message: /Invalid request value/ },
+  ];
+  for (const entry of cases) {
+    assert.throws(() => encodeMoteinoRequest(entry.nodeId, entry.name, entry.value), { code: 'PROTOCOL_COMMAND_INVALID', message: entry.message }, JSON.stringify(entry));
+  }
+  assert.throws(() => encodeMoteinoRequestCancel(1000, 'ABCDEFGHIJKLM', '1'), { code: 'PROTOCOL_COMMAND_INVALID', message: /maximum of 24/ });
+  assert.throws(() => encodeMoteinoRequest(7, 'P_TXP', '20', { gatewayId: 7 }), { message: /radio gateway's own id/ });
+});
+
+test('request encoder output always fits', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: -5, max: 2000 }), fc.string({ maxLength: 30 }), fc.option(fc.string({ maxLength: 30 })), (nodeId, name, value) => {
+      let line: string;
+      try {
+        line = encodeMoteinoRequest(nodeId, name, value);
+      } catch (error) {
+        assert.ok(error instanceof GatehouseError, String(error));
+        assert.equal(error.code, 'PROTOCOL_COMMAND_INVALID');
+        return;
+      }
+      assert.ok(line.length <= 24, line);
+      assert.match(line, /^RQ:\d{1,4}:[A-Za-z][A-Za-z0-9_]*(?::[^\s:[\]]+)?$/);
+    }),
+    { numRuns: 2000 },
+  );
 });

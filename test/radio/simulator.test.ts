@@ -27,7 +27,7 @@ void describe('simulator with a hub-side link', () => {
   const commands: string[] = [];
 
   function decodedAfter(start: number): MoteinoLine[] {
-    return lines.slice(start).map(decodeMoteinoLine);
+    return lines.slice(start).map((line) => decodeMoteinoLine(line));
   }
 
   before(async () => {

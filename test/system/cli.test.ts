@@ -44,6 +44,15 @@ test('invalid config exits 2 naming the key', async () => {
   }
 });
 
+test('bad node types exit 2', async () => {
+  const bad = path.join(dir, 'bad-types.yaml');
+  await writeFile(bad, 'nodeTypes:\n  A: { extends: B }\n  B: { extends: A }\nnodes:\n  "14": { type: GarageMoat }\n');
+  const result = await runGatehouse(['hub', '--config', bad]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /nodeTypes\.A\.extends: got "B", makes a cycle \(A -> B -> A\)/);
+  assert.match(result.stderr, /nodes\.14\.type: got "GarageMoat", is not a node type: use one of .*GarageMote/);
+});
+
 test('user add, list, passwd, remove', async () => {
   const added = await runGatehouse(['user', 'add', 'dora', '--role', 'operator', '--password-stdin', '--config', config], 'first-password\n');
   assert.equal(added.code, 0, added.stderr);

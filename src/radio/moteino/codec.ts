@@ -1,10 +1,15 @@
-import { decodeMoteinoLine, type MoteinoLine } from './decode.js';
-import { encodeMoteinoCommand, type MoteinoCommandOptions } from './encode.js';
+import { decodeMoteinoLine, type MetricTableLookup, type MoteinoLine } from './decode.js';
+import { encodeMoteinoCommand, encodeMoteinoRequest, encodeMoteinoRequestCancel, type MoteinoCommandOptions } from './encode.js';
 
 export interface MoteinoCodec {
-  decode(line: string): MoteinoLine;
+  /** Decodes one line; `tables` chooses each node's metric table (every built-in token by default). */
+  decode(line: string, tables?: MetricTableLookup): MoteinoLine;
   /** Encodes a direct send to a node; throws GatehouseError PROTOCOL_COMMAND_INVALID. */
   encode(nodeId: number, payload: string): string;
+  /** Encodes `RQ:<id>:<name>[:<value>]`; throws GatehouseError PROTOCOL_COMMAND_INVALID. */
+  encodeRequest(nodeId: number, name: string, value: string | null): string;
+  /** Encodes `<id>:VOID:<name>[:<value>]`; throws GatehouseError PROTOCOL_COMMAND_INVALID. */
+  encodeRequestCancel(nodeId: number, name: string, value: string | null): string;
   /** Returns the line with every ENCRYPTKEY value replaced, for logs and the live log. */
   redact(line: string): string;
 }
@@ -20,8 +25,10 @@ export function redactMoteinoLine(line: string): string {
 /** Binds the command limits of one radio gateway to the moteino decode and encode functions. */
 export function moteinoCodec(options: MoteinoCommandOptions = {}): MoteinoCodec {
   return {
-    decode: decodeMoteinoLine,
+    decode: (line, tables) => decodeMoteinoLine(line, tables),
     encode: (nodeId, payload) => encodeMoteinoCommand(nodeId, payload, options),
+    encodeRequest: (nodeId, name, value) => encodeMoteinoRequest(nodeId, name, value, options),
+    encodeRequestCancel: (nodeId, name, value) => encodeMoteinoRequestCancel(nodeId, name, value, options),
     redact: redactMoteinoLine,
   };
 }

@@ -1,3 +1,4 @@
+import { genericMetricTable, type MetricTable } from '../../domain/node-types/index.js';
 import type { NodePacket } from '../../domain/packet.js';
 import { decodeGatewayLine, type GatewayMessage } from './gateway-line.js';
 import { parseNodeId, type NodeIdProblem } from './node-id.js';
@@ -34,10 +35,22 @@ const rssiTailPatterns = [/(?:^|\s)SS:([^\s\]]*)$/, /\[RSSI:([^\]]*)\]$/];
 const rssiPattern = /^-?\d{1,3}$/;
 
 /**
- * Decodes one framed line of the moteino dialect: a node packet `[<id>] <payload>[ SS:<rssi>]`,
- * a gateway line, or a malformed line with its reason. Never throws.
+ * Chooses the metric table for a packet from node `nodeId`; `reportedType` is the node's own
+ * `[TYPE:...]` token in this packet, or null.
  */
-export function decodeMoteinoLine(line: string): MoteinoLine {
+export type MetricTableLookup = (nodeId: number, reportedType: string | null) => MetricTable;
+
+const genericLookup: MetricTableLookup = () => genericMetricTable;
+
+/** A node's own type token, such as `[TYPE:MotionMote]`. */
+const typeTokenPattern = /\[TYPE:([^\]\s]+)\]/;
+
+/**
+ * Decodes one framed line of the moteino dialect: a node packet `[<id>] <payload>[ SS:<rssi>]`,
+ * a gateway line, or a malformed line with its reason. Payload tokens are read with the table that
+ * `tables` returns for the node (every built-in token by default). Never throws, unless `tables` does.
+ */
+export function decodeMoteinoLine(line: string, tables: MetricTableLookup = genericLookup): MoteinoLine {
   const trimmed = line.trim();
   if (trimmed.length === 0) {
     return malformed('empty');
@@ -59,10 +72,10 @@ export function decodeMoteinoLine(line: string): MoteinoLine {
   if (!id.ok) {
     return malformed(id.reason);
   }
-  return decodeNodePacket(id.nodeId, packet[2] ?? '');
+  return decodeNodePacket(id.nodeId, packet[2] ?? '', tables);
 }
 
-function decodeNodePacket(nodeId: number, text: string): MoteinoLine {
+function decodeNodePacket(nodeId: number, text: string, tables: MetricTableLookup): MoteinoLine {
   let rest = text.trimEnd();
 
   const ackSent = ackTailPattern.test(rest);
@@ -92,7 +105,8 @@ function decodeNodePacket(nodeId: number, text: string): MoteinoLine {
     return malformed('emptyPayload');
   }
 
-  const decoded = decodePayload(payload);
+  const reportedType = typeTokenPattern.exec(payload)?.[1] ?? null;
+  const decoded = decodePayload(payload, tables(nodeId, reportedType));
   if (!decoded.ok) {
     return malformed('badToken');
   }

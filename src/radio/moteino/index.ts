@@ -1,5 +1,5 @@
-export { decodeMoteinoLine, type MalformedReason, type MoteinoLine } from './decode.js';
-export { encodeMoteinoCommand, defaultGatewayId, defaultMaxCommandLength, type MoteinoCommandOptions } from './encode.js';
+export { decodeMoteinoLine, type MalformedReason, type MetricTableLookup, type MoteinoLine } from './decode.js';
+export { encodeMoteinoCommand, encodeMoteinoRequest, encodeMoteinoRequestCancel, defaultGatewayId, defaultMaxCommandLength, type MoteinoCommandOptions } from './encode.js';
 export type { GatewayMessage } from './gateway-line.js';
 export type { RequestConfirmation } from './payload.js';
 export { maxNodeId, minNodeId } from './node-id.js';

@@ -1,20 +1,13 @@
+import { genericMetricTable, metricNamesOf, type MetricDefinition } from '../../domain/node-types/index.js';
 import type { DecodedMetric } from '../../domain/packet.js';
 
 /**
- * Metric definitions of the moteino dialect, one per payload token name. The token names and units
- * are those the LowPowerLab node sketches print: garage, motion, weather, sonar, water meter, switch,
- * doorbell, sprinkler and thermostat nodes.
+ * Value conversions of the moteino dialect. Which token means which metric is a node type's metric
+ * table (src/domain/node-types), which decoding takes as an input.
  */
 
 /** Converts a token's value text, or returns null when the text is not valid for the metric. */
 type Convert = (text: string) => number | string | null;
-
-export interface PairDefinition {
-  /** Metric name handed to the domain, lower camel case. */
-  name: string;
-  unit: string | null;
-  convert: Convert;
-}
 
 const strictNumberPattern = /^-?\d+(?:\.\d+)?$/;
 
@@ -66,44 +59,25 @@ export function doorStateOf(word: string): string | null {
 
 const toDoorState: Convert = doorStateOf;
 
-/** `NAME:value` tokens. */
-export const pairDefinitions: Readonly<Record<string, PairDefinition>> = {
-  BAT: { name: 'battery', unit: 'V', convert: toVolts },
-  VBAT: { name: 'battery', unit: 'V', convert: toVolts },
-  V: { name: 'battery', unit: 'V', convert: toVolts },
-  F: { name: 'temperature', unit: '°F', convert: toFahrenheit },
-  C: { name: 'temperature', unit: '°C', convert: toNumber },
-  H: { name: 'humidity', unit: '%', convert: toNumber },
-  P: { name: 'pressure', unit: 'inHg', convert: toNumber },
-  X: { name: 'txLevel', unit: null, convert: toNumber },
-  GAL: { name: 'waterTotal', unit: 'gal', convert: toNumber },
-  GPM: { name: 'waterFlow', unit: 'gal/min', convert: toNumber },
-  GLM: { name: 'waterLastMinute', unit: 'gal', convert: toNumber },
-  BTN0: { name: 'button0', unit: null, convert: toNumber },
-  BTN1: { name: 'button1', unit: null, convert: toNumber },
-  BTN2: { name: 'button2', unit: null, convert: toNumber },
-  SSR: { name: 'ssr', unit: null, convert: toNumber },
-  RLY: { name: 'relay', unit: null, convert: toNumber },
-  BELL: { name: 'bell', unit: null, convert: toNumber },
-  ZONE: { name: 'zone', unit: null, convert: toNumber },
-  ZONES: { name: 'zone', unit: null, convert: toText },
-  TARGET: { name: 'targetTemperature', unit: null, convert: toNumber },
-  HOLD: { name: 'hold', unit: null, convert: toText },
-  MODE: { name: 'mode', unit: null, convert: toText },
-  TSTATE: { name: 'thermostatState', unit: null, convert: toText },
-  FSTATE: { name: 'fanState', unit: null, convert: toText },
-  LO: { name: 'timeSinceMotion', unit: null, convert: toText },
-  STS: { name: 'state', unit: null, convert: toDoorState },
-  TYPE: { name: 'nodeType', unit: null, convert: toText },
-  DEBUG: { name: 'debug', unit: null, convert: toText },
-};
-
-/** Bare flag words; each reports its metric with the value 1. */
-export const flagDefinitions: Readonly<Record<string, string>> = {
-  MOTION: 'motion',
-  RING: 'ring',
-  START: 'start',
-};
+/** Converts a token's value text with the definition's conversion, or returns null when the text does not fit. */
+export function convertValue(definition: MetricDefinition, text: string): number | string | null {
+  switch (definition.conversion) {
+    case 'number':
+      return toNumber(text);
+    case 'text':
+      return toText(text);
+    case 'volts':
+      return toVolts(text);
+    case 'fahrenheit':
+      return toFahrenheit(text);
+    case 'doorState':
+      return toDoorState(text);
+    case 'scaled': {
+      const value = parseStrictNumber(text);
+      return value === null ? toText(text) : value * definition.scale + definition.offset;
+    }
+  }
+}
 
 /** Decodes a sonar reading such as `87.4cm`, or returns null for any other token. */
 export function decodeDistance(token: string): DecodedMetric | null {
@@ -114,10 +88,5 @@ export function decodeDistance(token: string): DecodedMetric | null {
   return value === null ? null : { name: 'distance', value, unit: 'cm' };
 }
 
-/** Every metric name the table can produce. A raw metric must not take one of these names. */
-export const knownMetricNames: ReadonlySet<string> = new Set([
-  ...Object.values(pairDefinitions).map((definition) => definition.name),
-  ...Object.values(flagDefinitions),
-  'state',
-  'distance',
-]);
+/** Every metric name a built-in table can produce. A raw metric must not take one of these names. */
+export const knownMetricNames: ReadonlySet<string> = metricNamesOf(genericMetricTable);
