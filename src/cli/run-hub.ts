@@ -28,6 +28,7 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     audit,
     secretMatches: (presented) => secretsEqual(presented, secret),
     logger,
+    history: config.history,
   });
   await hub.start();
   logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');

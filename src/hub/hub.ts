@@ -7,7 +7,9 @@ import type { LinkStatus, Node } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
 import { AdminService } from './admin-service.js';
 import { CommandService, type CommandRoute } from './commands.js';
+import type { HistoryConfig } from '../config/history-schema.js';
 import { buildHealthReport, type StatusSources } from './health.js';
+import { HistoryService } from './history-service.js';
 import { LiveLog } from './live-log.js';
 import { createHubMetrics } from './metrics.js';
 import { startHubServer, type HubServer } from './server.js';
@@ -57,6 +59,10 @@ export interface HubOptions {
   secretMatches: (presented: string) => boolean;
   logger: Logger;
   now?: () => Date;
+  /** The `history:` config section; without it the hub keeps no history. */
+  history?: HistoryConfig;
+  /** Delay of the first history retention pass after start, in ms; tests shorten it. */
+  historyRetentionDelayMs?: number;
 }
 
 interface GatewayState {
@@ -80,6 +86,7 @@ export class Hub {
   #websocket: WebsocketApi | null = null;
   #stopBroadcasting: (() => void) | null = null;
   #linkBroadcastTimer: NodeJS.Timeout | null = null;
+  #history: HistoryService | null = null;
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
@@ -148,6 +155,16 @@ export class Hub {
       logger: logger.child({ component: 'websocket' }),
     });
     this.#websocket = websocket;
+    const history = new HistoryService({
+      host: { onPacket: (listener) => this.onPacket(listener), registry: this.#registry, liveLog: this.#liveLog, defaultGateway: this.#gateways[0]?.gateway.name ?? 'radio' },
+      config: this.#options.history ?? { enabled: false, rawRetentionDays: 1, fiveMinuteRetentionDays: 1, hourlyRetentionDays: 1, flushIntervalMs: 1000 },
+      dataDir: this.#options.dataDir,
+      logger: logger.child({ component: 'history' }),
+      now: () => this.#now(),
+      ...(this.#options.historyRetentionDelayMs === undefined ? {} : { retentionFirstDelayMs: this.#options.historyRetentionDelayMs }),
+    });
+    await history.start();
+    this.#history = history;
     const status: StatusSources = {
       linkStatuses: () => this.linkStatuses(),
       nodes: () => this.#registry.list(),
@@ -157,6 +174,7 @@ export class Hub {
       startedAt: this.#startedAt,
       dataDir: this.#options.dataDir,
       now: () => this.#now(),
+      history: () => history.status(),
     };
 
     this.#stopBroadcasting = this.#registry.onChange((node) => websocket.broadcastNode(node));
@@ -178,6 +196,7 @@ export class Hub {
         node: (id) => this.#registry.get(id),
         health: () => buildHealthReport(status),
         metrics: createHubMetrics(status),
+        history: { service: history, now: () => this.#now() },
       },
       logger: logger.child({ component: 'hub-server' }),
     });
@@ -201,6 +220,9 @@ export class Hub {
     await this.#server?.close();
     this.#server = null;
     this.#websocket = null;
+    // After the links and the server, so no reading arrives after the last flush.
+    await this.#history?.stop();
+    this.#history = null;
   }
 
   /** Ping websocket clients every `intervalMs` from now on (hub.pingIntervalSeconds on reload). */

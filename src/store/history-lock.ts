@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreError } from './store-error.js';
 
@@ -41,6 +41,7 @@ export async function acquireHistoryLock(dataDir: string): Promise<void> {
     });
   }
   const content: LockContent = { pid: process.pid, bootId: await readBootId() };
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await writeFile(path.join(dataDir, historyLockFileName), `${JSON.stringify(content)}\n`, { mode: 0o600 });
 }
 

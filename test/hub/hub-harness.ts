@@ -7,6 +7,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { type AuditLog, createAuditLog } from '../../src/audit/index.js';
 import { addUser, createIdentityResolver, secretsEqual } from '../../src/auth/index.js';
+import type { HistoryConfig } from '../../src/config/history-schema.js';
 import { Hub } from '../../src/hub/hub.js';
 import { moteinoCodec } from '../../src/radio/moteino/index.js';
 import { SerialLink } from '../../src/radio/serial-link.js';
@@ -18,6 +19,13 @@ export const hubUsers = {
   operator: { name: 'olivia', password: 'olivia-password-1', role: 'operator' },
   viewer: { name: 'victor', password: 'victor-password-1', role: 'viewer' },
 } as const;
+
+/** Hub options a test may set; history stays off unless given. */
+export interface HubHarnessOptions {
+  history?: HistoryConfig;
+  historyRetentionDelayMs?: number;
+  now?: () => Date;
+}
 
 export interface HubResponse {
   status: number;
@@ -39,7 +47,7 @@ export class HubHarness {
   readonly audit: AuditLog;
   readonly hub: Hub;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, options: HubHarnessOptions) {
     this.dir = dir;
     this.dataDir = path.join(dir, 'data');
     this.radio = new PtyPair(path.join(dir, 'radio'));
@@ -64,12 +72,13 @@ export class HubHarness {
       bcryptCost: testCost,
       secretMatches: (presented) => secretsEqual(presented, this.secret),
       logger,
+      ...options,
     });
   }
 
-  static async start(): Promise<HubHarness> {
+  static async start(options: HubHarnessOptions = {}): Promise<HubHarness> {
     const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-hub-'));
-    const harness = new HubHarness(dir);
+    const harness = new HubHarness(dir, options);
     for (const user of Object.values(hubUsers)) {
       await addUser(harness.dataDir, user.name, user.password, user.role, { cost: testCost });
     }
