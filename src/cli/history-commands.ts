@@ -29,8 +29,8 @@ export function registerHistoryCommands(program: Command, configOption: Option):
     .action(async (file: string, options: { config?: string }) => {
       const { dataDir } = loadConfig(options.config);
       const result = await restoreHistory(dataDir, file);
-      const kept = result.replacedMovedTo === null ? 'There was no database before.' : `The previous database was moved to ${result.replacedMovedTo}.`;
-      process.stdout.write(`Restored ${path.resolve(file)} to ${result.file}. ${kept}\n`);
+      const previous = result.replacedMovedTo === null ? 'There was no database before.' : `The previous database was moved to ${result.replacedMovedTo}.`;
+      process.stdout.write(`Restored ${path.resolve(file)} to ${result.file}. ${previous}\n`);
     });
 }
 

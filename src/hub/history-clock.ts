@@ -1,8 +1,7 @@
 /**
- * The time stamped on readings: the wall clock, except that it never goes backwards. When the wall
- * clock is behind the last stamp (a Pi without a real-time clock boots at 1970 until NTP sets it, or
- * an administrator sets it back), stamps continue from the last one at the pace of the monotonic
- * clock. Once the wall clock is ahead again, it is used as it is. So a reading is never stamped
+ * The time stamped on readings: the wall clock, except that it never goes backwards. The wall clock
+ * can be behind the last stamp, for example on a Pi without a real-time clock that boots at 1970
+ * until NTP sets it. Stamps then continue from the last one at the pace of the monotonic clock. Once the wall clock is ahead again, it is used as it is. So a reading is never stamped
  * earlier than one stored before it, and retention, which compares stamps with this clock, never
  * sees recent readings as old.
  */

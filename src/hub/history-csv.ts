@@ -9,7 +9,7 @@ export interface CsvExport {
   fileName: string;
   resolution: Resolution | 'state';
   truncated: boolean;
-  /** Chunks of CSV text, header first, each line ending in CRLF as RFC 4180 asks. */
+  /** Chunks of CSV text, header first, each line ending in CRLF as RFC 4180 specifies. */
   chunks: Generator<string>;
 }
 

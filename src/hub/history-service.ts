@@ -14,7 +14,7 @@ import { HistoryClock } from './history-clock.js';
 import type { LiveLog } from './live-log.js';
 import type { PacketListener } from './hub.js';
 
-/** What the history service needs from the hub. */
+/** The parts of the hub that the history service uses. */
 export interface HistoryHost {
   onPacket(listener: PacketListener): () => void;
   readonly registry: NodeRegistry;
@@ -59,9 +59,9 @@ export interface HistoryStatus {
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
- * Keeps the reading history of a running hub: every metric of every packet (and its RSSI as metric
- * `rssi` in dBm) goes to the batched writer, nodes are seeded from their last stored values at start,
- * retention runs in small steps on a timer, and a removed node's history is deleted.
+ * Keeps the reading history of a running hub. Every metric of every packet, and its RSSI as metric
+ * `rssi` in dBm, goes to the batched writer. At start, nodes are seeded from their last stored
+ * values. Retention runs in small steps on a timer, and a removed node's history is deleted.
  */
 export class HistoryService {
   readonly #options: HistoryServiceOptions;
@@ -90,8 +90,8 @@ export class HistoryService {
 
   /**
    * Opens the database and starts recording. A database that cannot be opened leaves the hub
-   * running without history (reported in /api/health); a second hub on the same data directory
-   * is an error, because two writers would interleave their batches.
+   * running without history, and /api/health reports why. A second hub on the same data directory
+   * throws STORAGE_LOCKED, because two writers would interleave their batches.
    */
   async start(): Promise<void> {
     const { config, dataDir, host } = this.#options;
@@ -127,7 +127,7 @@ export class HistoryService {
     this.#logger.info({ file: opened.file, nodes: summaries.length, schemaVersion: opened.migration.toVersion }, 'history database opened');
   }
 
-  /** Writes what is queued, ends running retention and deletion steps, and closes the database. */
+  /** Writes what is queued, stops retention after its current step, waits for node deletions, and closes the database. */
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
@@ -181,7 +181,7 @@ export class HistoryService {
     return readSeries(db, metric, { from, to, points, nowMs: this.#now(), retention: this.retention });
   }
 
-  /** The open database for CSV export, after writing the queued readings. */
+  /** Writes the queued readings and returns the open database for a CSV export. */
   exportDatabase(): Database {
     const db = this.#openDatabase();
     this.#writer?.flush();
@@ -190,8 +190,8 @@ export class HistoryService {
 
   #openDatabase(): Database {
     if (this.#db === null) {
-      const why = this.#state === 'failed' ? 'the history database failed to open at start' : 'history.enabled is false';
-      throw new GatehouseError('HISTORY_DISABLED', `no history is available: ${why}`);
+      const cause = this.#state === 'failed' ? 'the history database failed to open at start' : 'history.enabled is false';
+      throw new GatehouseError('HISTORY_DISABLED', `no history is available: ${cause}`);
     }
     return this.#db;
   }

@@ -12,7 +12,7 @@ export interface ExportRow {
 
 export interface ExportPlan {
   resolution: Resolution;
-  /** True when the range holds more than `maxRows` rows even at hourly resolution. */
+  /** True when the range contains more than `maxRows` rows even at hourly resolution. */
   truncated: boolean;
 }
 

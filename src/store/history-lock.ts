@@ -13,7 +13,7 @@ interface LockContent {
   bootId: string | null;
 }
 
-/** The live process that holds the lock, or null when the lock is free or stale. */
+/** Returns the pid of the live process that has the lock, or null when the lock is free or stale. */
 export async function readLockHolder(dataDir: string): Promise<number | null> {
   let content: LockContent;
   try {

@@ -15,7 +15,7 @@ export interface StoredMetric {
 /** The table a numeric series was read from. */
 export type Resolution = 'raw' | '5m' | '1h';
 
-/** How far back each table still holds data, as the retention settings keep it, in ms. */
+/** The retention of each table in ms, which tells how far back it still contains data. */
 export interface RetentionWindows {
   rawMs: number;
   fiveMinuteMs: number;
@@ -25,7 +25,7 @@ export interface RetentionWindows {
 export interface SeriesQuery {
   from: number;
   to: number;
-  /** Maximum points in the answer, 1 or more. */
+  /** Maximum points in the result, 1 or more. */
   points: number;
   /** The history clock's current time, to tell which tables still cover `from`. */
   nowMs: number;
@@ -60,9 +60,9 @@ export function hasNode(db: Database, nodeId: number): boolean {
 
 /**
  * Reads a series of at most `query.points` points. Raw readings are returned as they are when few
- * enough lie in the range. Otherwise the range is cut into `points` equal groups and each group gets
+ * enough lie in the range. Otherwise the range is cut into `points` equal groups. Each group gets
  * the min, max and mean of the finest table whose buckets fit a group and whose retention still
- * covers `from`, so a short spike survives as a group's max instead of being skipped by sampling.
+ * covers `from`. So a short spike survives as a group's max instead of being skipped by sampling.
  * A rollup bucket that starts before `from` counts towards the first group.
  */
 export function readSeries(db: Database, metric: StoredMetric, query: SeriesQuery): HistorySeries {
@@ -99,7 +99,9 @@ function chooseResolution(width: number, query: SeriesQuery): Resolution {
 }
 
 function coversFrom(resolution: Resolution, query: SeriesQuery): boolean {
-  const keptMs = resolution === 'raw' ? query.retention.rawMs : resolution === '5m' ? query.retention.fiveMinuteMs : query.retention.hourlyMs;
+  let keptMs = query.retention.hourlyMs;
+  if (resolution === 'raw') keptMs = query.retention.rawMs;
+  if (resolution === '5m') keptMs = query.retention.fiveMinuteMs;
   return query.from >= query.nowMs - keptMs;
 }
 
@@ -126,7 +128,7 @@ function groupRollups(db: Database, metricId: number, resolution: '5m' | '1h', f
 
 /**
  * Reads a state timeline: the state in force at `from`, then at most `points` changes. When more
- * changes lie in the range, the answer's `to` is moved back to just before the first change left
+ * changes lie in the range, the result's `to` is moved back to just before the first change left
  * out, so a client can ask again from there.
  */
 function readStates(db: Database, metric: StoredMetric, query: SeriesQuery): HistorySeries {

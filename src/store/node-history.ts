@@ -9,7 +9,7 @@ export interface LastValue {
   timeMs: number;
 }
 
-/** What history knows of one node: its newest value per metric and the time of its oldest kept data. */
+/** A summary of one node's stored history: its newest value per metric and the times of its oldest and newest data. */
 export interface NodeHistorySummary {
   nodeId: number;
   firstMs: number;
@@ -50,7 +50,7 @@ export function readNodeSummaries(db: Database): NodeHistorySummary[] {
   return [...nodes.values()].sort((a, b) => a.nodeId - b.nodeId);
 }
 
-/** The newest time stored in any table, or null for an empty database. */
+/** Returns the newest reading or state change time, or null for an empty database. */
 export function readNewestTime(db: Database): number | null {
   const metricIds = db.prepare('SELECT id FROM metric').pluck().all() as number[];
   const statements = ['reading', 'state_change'].map((table) => db.prepare(`SELECT time_ms FROM ${table} WHERE metric_id = ? ORDER BY time_ms DESC LIMIT 1`).pluck());

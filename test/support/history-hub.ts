@@ -102,7 +102,7 @@ export class HistoryHub {
     return { status: response.statusCode ?? 0, headers: response.headers, body, json };
   }
 
-  /** The `history` section of /api/health. */
+  /** Reads the `history` section of /api/health. */
   async historyHealth(): Promise<{ written: number; queued: number; state: string }> {
     const health = (await this.request('/api/health')).json as { history: { written: number; queued: number; state: string } };
     return health.history;
