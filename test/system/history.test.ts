@@ -34,7 +34,7 @@ void test('acknowledged readings survive kill -9', async (t) => {
   await hub.start();
 
   // Each line carries one temperature (its sequence number) and an RSSI: two readings.
-  const total = 3000;
+  const total = 20_000;
   let sent = 0;
   let acknowledged = 0;
   const sender = (async () => {
@@ -57,8 +57,10 @@ void test('acknowledged readings survive kill -9', async (t) => {
   const rssi = numericSeries((await hub.request(`/api/nodes/21/metrics/rssi/history?from=${Date.now() - hourMs}&to=${Date.now() + 60_000}&points=10000`)).json);
   assert.equal(temperatures.resolution, 'raw');
   assert.ok(temperatures.times.length + rssi.times.length >= acknowledged, `${temperatures.times.length} + ${rssi.times.length} stored, ${acknowledged} acknowledged`);
-  // Batches commit whole and in order, so what is stored is a prefix of what was sent.
-  temperatures.max.forEach((value, index) => assert.equal(value, index + 0.5));
+  // Batches commit whole and in order, so the acknowledged lines are stored without a gap. After
+  // them may come a gap and then the lines the restarted hub read from the pty's buffer.
+  const acknowledgedLines = Math.floor(acknowledged / 2);
+  temperatures.max.slice(0, acknowledgedLines).forEach((value, index) => assert.equal(value, index + 0.5));
 });
 
 void test('corrupt database is set aside at start', async (t) => {
