@@ -1,5 +1,6 @@
 import { type AuditRecorder, queryAudit } from '../audit/index.js';
 import type { RoleResolver } from '../auth/types.js';
+import { historySchema, type HistoryConfig } from '../config/history-schema.js';
 import { NodeRegistry } from '../domain/index.js';
 import type { NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
@@ -7,7 +8,6 @@ import type { LinkStatus, Node } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
 import { AdminService } from './admin-service.js';
 import { CommandService, type CommandRoute } from './commands.js';
-import type { HistoryConfig } from '../config/history-schema.js';
 import { buildHealthReport, type StatusSources } from './health.js';
 import { HistoryService } from './history-service.js';
 import { LiveLog } from './live-log.js';
@@ -157,7 +157,7 @@ export class Hub {
     this.#websocket = websocket;
     const history = new HistoryService({
       host: { onPacket: (listener) => this.onPacket(listener), registry: this.#registry, liveLog: this.#liveLog, defaultGateway: this.#gateways[0]?.gateway.name ?? 'radio' },
-      config: this.#options.history ?? { enabled: false, rawRetentionDays: 1, fiveMinuteRetentionDays: 1, hourlyRetentionDays: 1, flushIntervalMs: 1000 },
+      config: this.#options.history ?? historySchema.parse({ enabled: false }),
       dataDir: this.#options.dataDir,
       logger: logger.child({ component: 'history' }),
       now: () => this.#now(),
