@@ -1,5 +1,5 @@
 // Measures the history store on a real SQLite file: batched insert rate, bytes per reading on disk
-// and resident memory. Run: node --import tsx bench/store-insert.ts [readings] [metrics]
+// and resident memory. Run: node --import tsx bench/store-insert.ts [readings] [metrics] [batch]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,8 @@ import { ReadingWriter } from '../src/store/reading-writer.js';
 const readingCount = Number(process.argv[2] ?? 1_000_000);
 /** Metrics per round: four per node (temperature, humidity, battery, rssi). */
 const metricCount = Number(process.argv[3] ?? 400);
+/** Readings per transaction, as the writer's maxBatch. */
+const batchSize = Number(process.argv[4] ?? 1000);
 /** Time between two readings of one metric, like a node that reports every minute. */
 const intervalMs = 60_000;
 
@@ -19,13 +21,13 @@ function rssMiB(): number {
 const dir = await mkdtemp(path.join(tmpdir(), 'gatehouse-bench-store-'));
 try {
   const { db } = await openHistoryDatabase(dir);
-  const writer = new ReadingWriter(db, { flushIntervalMs: 1000, maxBatch: 1000, maxQueue: 2_000_000 });
+  const writer = new ReadingWriter(db, { flushIntervalMs: 1000, maxBatch: batchSize, maxQueue: 2_000_000 });
   const rssStart = rssMiB();
   let rssPeak = rssStart;
   const start = Date.UTC(2026, 0, 1);
   const nodes = metricCount / 4;
 
-  // Append one packet per node per round and flush every 1000 readings, as the writer's maxBatch
+  // Append one packet per node per round and flush every `batchSize` readings, as the writer's maxBatch
   // trigger does, so the time measured is append plus commit. Flushing here instead of waiting
   // for setImmediate keeps the loop synchronous and the numbers free of timer delays.
   const began = performance.now();
@@ -41,7 +43,7 @@ try {
         { name: 'rssi', value: -40 - ((round * node) % 50), unit: 'dBm' },
       ], time + node * 10);
       written += 4;
-      if (writer.counters.queued >= 1000) {
+      if (writer.counters.queued >= batchSize) {
         const flushStart = performance.now();
         writer.flush();
         flushMs += performance.now() - flushStart;
@@ -67,6 +69,7 @@ try {
     cpu: cpus()[0]?.model ?? 'unknown',
     readings: stored,
     metrics: metricCount,
+    batchSize,
     readingsPerSecond: Math.round(stored / seconds),
     readingsPerSecondInFlush: Math.round(stored / (flushMs / 1000)),
     seconds: Number(seconds.toFixed(2)),

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerDoctorCommand } from './doctor-command.js';
+import { registerHistoryCommands } from './history-commands.js';
 import { exitCodes, reportFailure } from './exit.js';
 import { registerNginxCommand } from './nginx-command.js';
 import { runFront } from './run-front.js';
@@ -49,6 +50,7 @@ function buildProgram(): Command {
   registerTokenCommands(program, configOption);
   registerNginxCommand(program, configOption);
   registerDoctorCommand(program, configOption);
+  registerHistoryCommands(program, configOption);
   return program;
 }
 

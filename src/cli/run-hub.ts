@@ -31,6 +31,7 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     logger,
     nodeTypes: new NodeTypeCatalog(config.nodeTypes, config.nodes),
     commands: config.commands,
+    history: config.history,
   });
   await hub.start();
   logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');

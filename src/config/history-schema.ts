@@ -7,11 +7,11 @@ import { z } from 'zod';
 export const historySchema = z.strictObject({
   /** false keeps no history at all (the hub writes nothing to the SD card). */
   enabled: z.boolean().default(true),
-  /** Days raw readings and state changes are kept. */
+  /** Days raw readings are kept; state changes follow hourlyRetentionDays. */
   rawRetentionDays: z.int().min(1).max(3650).default(30),
   /** Days the 5-minute rollups are kept. */
   fiveMinuteRetentionDays: z.int().min(1).max(3650).default(400),
-  /** Days the hourly rollups are kept. */
+  /** Days the hourly rollups and the state changes are kept. */
   hourlyRetentionDays: z.int().min(1).max(36500).default(3650),
   /** Longest time a reading waits in memory before its batch is written; what a power cut can lose. */
   flushIntervalMs: z.int().min(100).max(10_000).default(1000),

@@ -10,6 +10,8 @@ export class NodeRegistry {
   readonly #nodes = new Map<number, Node>();
   readonly #listeners = new Set<(node: Node) => void>();
   readonly #removeListeners = new Set<(nodeId: number) => void>();
+  /** Nodes known only from seeds, not heard since the start. */
+  readonly #seededOnly = new Set<number>();
 
   /** Apply one decoded packet received at `time` on radio gateway `gateway`, notify listeners, and return the updated node. */
   apply(packet: NodePacket, time: Date, gateway = 'radio'): Node {
@@ -20,6 +22,7 @@ export class NodeRegistry {
       metrics[metric.name] = { value: metric.value, unit: metric.unit, time: iso };
     }
 
+    this.#seededOnly.delete(packet.nodeId);
     const node: Node = {
       id: packet.nodeId,
       lastSeen: iso,
@@ -44,11 +47,19 @@ export class NodeRegistry {
 
   /**
    * Put a node known from before this process started (saved settings, the last readings in history)
-   * without notifying listeners; a node already heard since the start is left as it is.
+   * without notifying listeners. Several sources may seed the same node: their facts are merged (the
+   * newer reading of each metric, the earliest first-seen time, settings from whichever has them). A
+   * node already heard since the start is left as it is.
    */
   seed(node: Node): void {
-    if (!this.#nodes.has(node.id)) {
+    const existing = this.#nodes.get(node.id);
+    if (existing === undefined) {
       this.#nodes.set(node.id, node);
+      this.#seededOnly.add(node.id);
+      return;
+    }
+    if (this.#seededOnly.has(node.id)) {
+      this.#nodes.set(node.id, mergeSeeds(existing, node));
     }
   }
 
@@ -62,6 +73,7 @@ export class NodeRegistry {
 
   /** Forget node `id` and notify remove listeners; returns false when it was not known. */
   remove(id: number): boolean {
+    this.#seededOnly.delete(id);
     if (!this.#nodes.delete(id)) {
       return false;
     }
@@ -91,4 +103,28 @@ export class NodeRegistry {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+}
+
+/** Combine two seeds of one node: `a` is the earlier seed, `b` the new one. */
+function mergeSeeds(a: Node, b: Node): Node {
+  const metrics = { ...a.metrics };
+  for (const [name, metric] of Object.entries(b.metrics)) {
+    const current = metrics[name];
+    if (current === undefined || metric.time > current.time) {
+      metrics[name] = metric;
+    }
+  }
+  const earliest = [a.firstSeen, b.firstSeen].filter((time): time is string => time !== null).sort()[0] ?? null;
+  return {
+    ...a,
+    metrics,
+    lastSeen: a.lastSeen > b.lastSeen ? a.lastSeen : b.lastSeen,
+    firstSeen: earliest,
+    rssi: b.rssi ?? a.rssi,
+    packets: Math.max(a.packets, b.packets),
+    name: a.name ?? b.name,
+    kind: a.kind ?? b.kind,
+    hidden: a.hidden || b.hidden,
+    pinned: a.pinned.length > 0 ? a.pinned : b.pinned,
+  };
 }

@@ -37,6 +37,9 @@ export const errorCatalog = {
   STORAGE_MIGRATION_FAILED: { status: 500, description: 'A schema migration of the history database failed; the file stays at the previous version.' },
   STORAGE_BACKUP_FAILED: { status: 500, description: 'Copying the history database to a backup file failed.' },
   STORAGE_BACKUP_INVALID: { status: 400, description: 'A backup file is not a readable, intact history database of a known version.' },
+  STORAGE_LOCKED: { status: 409, description: 'Another running hub holds the history database, so it cannot be opened or replaced.' },
+  HISTORY_DISABLED: { status: 503, description: 'history.enabled is false, or the history database failed to open, so no history can be read.' },
+  METRIC_NOT_FOUND: { status: 404, description: 'The node has no stored history for that metric name.' },
 
   NODE_NOT_FOUND: { status: 404, description: 'No node with that id has been seen.' },
   REQUEST_NOT_FOUND: { status: 404, description: 'No request with that id exists, or it ended more than an hour ago.' },

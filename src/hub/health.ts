@@ -4,6 +4,7 @@ import path from 'node:path';
 import { auditFolderPath } from '../audit/index.js';
 import type { LinkStatus, Node } from '../protocol/index.js';
 import type { CommandCounts } from './commands.js';
+import type { HistoryStatus } from './history-service.js';
 
 /** The live figures of a running hub that /api/health and /api/metrics report. Each is read per request. */
 export interface StatusSources {
@@ -15,6 +16,8 @@ export interface StatusSources {
   startedAt: Date;
   dataDir: string;
   now: () => Date;
+  /** The history writer's figures; absent in hubs built without history. */
+  history?: () => HistoryStatus;
 }
 
 /**
@@ -46,13 +49,16 @@ export interface HealthReport {
   commands: CommandCounts;
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
   storage: { dataDirFreeBytes: number | null; auditBytes: number | null };
+  /** Reading history: `written` counts readings committed to disk, which a crash no longer loses. */
+  history: HistoryStatus | null;
 }
 
 /** Gather the health report; the file system figures are read asynchronously on each call. */
 export async function buildHealthReport(sources: StatusSources): Promise<HealthReport> {
   const links = sources.linkStatuses();
   const storage = await readStorageFigures(sources.dataDir);
-  const reasons = healthProblems(links, storage);
+  const history = sources.history?.() ?? null;
+  const reasons = [...healthProblems(links, storage), ...(history?.problems ?? [])];
   const memory = process.memoryUsage();
   return {
     status: reasons.length === 0 ? 'ok' : 'degraded',
@@ -65,6 +71,7 @@ export async function buildHealthReport(sources: StatusSources): Promise<HealthR
     commands: sources.commandCounts(),
     memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
     storage: { dataDirFreeBytes: storage.dataDirFreeBytes, auditBytes: storage.auditBytes },
+    history,
   };
 }
 

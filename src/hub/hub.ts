@@ -1,6 +1,7 @@
 import { type AuditRecorder, queryAudit } from '../audit/index.js';
 import type { RoleResolver } from '../auth/types.js';
 import type { CommandsConfig } from '../config/commands-schema.js';
+import { historySchema, type HistoryConfig } from '../config/history-schema.js';
 import { NodeRegistry, type NodeTypeCatalog } from '../domain/index.js';
 import type { MetricTable, NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
@@ -9,6 +10,7 @@ import type { RadioLink } from '../radio/link.js';
 import { AdminService } from './admin-service.js';
 import { CommandService, type CommandRoute } from './commands.js';
 import { buildHealthReport, type StatusSources } from './health.js';
+import { HistoryService } from './history-service.js';
 import { LiveLog } from './live-log.js';
 import { createHubMetrics } from './metrics.js';
 import type { NodeLifecycle } from './node-lifecycle.js';
@@ -79,6 +81,10 @@ export interface HubOptions {
   commands?: CommandsConfig;
   /** Timing of nodes.json writes and of the offline check; tests shorten them. */
   lifecycle?: { saveDelayMs?: number; sweepIntervalMs?: number };
+  /** The `history:` config section; without it the hub keeps no history. */
+  history?: HistoryConfig;
+  /** Delay of the first history retention pass after start, in ms; tests shorten it. */
+  historyRetentionDelayMs?: number;
 }
 
 interface GatewayState {
@@ -105,6 +111,7 @@ export class Hub {
   #lifecycle: NodeLifecycle | null = null;
   #requests: RequestService | null = null;
   #commands: CommandService | null = null;
+  #history: HistoryService | null = null;
   readonly #startedAt: Date;
 
   constructor(options: HubOptions) {
@@ -197,6 +204,16 @@ export class Hub {
       logger: logger.child({ component: 'websocket' }),
     });
     this.#websocket = websocket;
+    const history = new HistoryService({
+      host: { onPacket: (listener) => this.onPacket(listener), registry: this.#registry, liveLog: this.#liveLog, defaultGateway: this.#gateways[0]?.gateway.name ?? 'radio' },
+      config: this.#options.history ?? historySchema.parse({ enabled: false }),
+      dataDir: this.#options.dataDir,
+      logger: logger.child({ component: 'history' }),
+      now: () => this.#now(),
+      ...(this.#options.historyRetentionDelayMs === undefined ? {} : { retentionFirstDelayMs: this.#options.historyRetentionDelayMs }),
+    });
+    await history.start();
+    this.#history = history;
     const status: StatusSources = {
       linkStatuses: () => this.linkStatuses(),
       nodes: () => this.#registry.list(),
@@ -206,6 +223,7 @@ export class Hub {
       startedAt: this.#startedAt,
       dataDir: this.#options.dataDir,
       now: () => this.#now(),
+      history: () => history.status(),
     };
 
     const stopNodes = this.#registry.onChange((node) => websocket.broadcastNode(node));
@@ -232,6 +250,7 @@ export class Hub {
         node: (id) => this.#registry.get(id),
         health: () => buildHealthReport(status),
         metrics: createHubMetrics(status),
+        history: { service: history, now: () => this.#now() },
       },
       nodeRoutes: { lifecycle, requests, node: (id) => this.#registry.get(id) },
       logger: logger.child({ component: 'hub-server' }),
@@ -262,6 +281,9 @@ export class Hub {
     await this.#server?.close();
     this.#server = null;
     this.#websocket = null;
+    // After the links and the server, so no reading arrives after the last flush.
+    await this.#history?.stop();
+    this.#history = null;
   }
 
   /** Ping websocket clients every `intervalMs` from now on (hub.pingIntervalSeconds on reload). */

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { CommandCounts } from './commands.js';
 import type { StatusSources } from './health.js';
+import { registerHistoryMetrics } from './history-metrics.js';
 
 /** The hub's Prometheus metrics, rendered in the text exposition format for GET /api/metrics. */
 export interface HubMetrics {
@@ -131,6 +132,8 @@ export function createHubMetrics(sources: StatusSources): HubMetrics {
       }
     },
   });
+
+  registerHistoryMetrics(registry, sources);
 
   return {
     contentType: registry.contentType,

@@ -3,6 +3,8 @@ import { GatehouseError } from '../errors/index.js';
 import { commandRequestBody, type Node } from '../protocol/index.js';
 import type { Actor, CommandService } from './commands.js';
 import type { HealthReport } from './health.js';
+import { registerHistoryRoutes } from './history-routes.js';
+import type { HistoryService } from './history-service.js';
 import type { HubMetrics } from './metrics.js';
 
 export interface RestApiOptions {
@@ -12,6 +14,8 @@ export interface RestApiOptions {
   /** The body of /api/health, gathered per request. */
   health: () => Promise<HealthReport>;
   metrics: HubMetrics;
+  /** The history routes' source; without it they are not registered. */
+  history?: { service: HistoryService; now: () => Date };
 }
 
 declare module 'fastify' {
@@ -53,6 +57,8 @@ export function registerRestApi(app: FastifyInstance, options: RestApiOptions): 
     const text = await options.metrics.render();
     return reply.type(options.metrics.contentType).send(text);
   });
+
+  if (options.history !== undefined) registerHistoryRoutes(app, options.history.service, options.history.now);
 }
 
 /** Parses a node id path parameter; throws PROTOCOL_MESSAGE_INVALID unless it is 1 to 1023. */

@@ -67,6 +67,12 @@ export class BatchInserter {
     }
   }
 
+  /** Drops the cached metric ids and last states, after rows they refer to were deleted elsewhere. */
+  forgetCaches(): void {
+    this.catalog.forget();
+    this.lastStates.clear();
+  }
+
   private insertAll(batch: readonly QueuedReading[]): BatchOutcome {
     const outcome: BatchOutcome = { readings: 0, stateChanges: 0, stateRepeats: 0, timeShifted: 0, keyConflictsDropped: 0 };
     for (const reading of batch) {

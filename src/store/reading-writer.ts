@@ -136,6 +136,11 @@ export class ReadingWriter {
     return committed;
   }
 
+  /** Makes the next batch look up metric ids and states again; call after deleting metric rows. */
+  forgetCachedIds(): void {
+    this.inserter.forgetCaches();
+  }
+
   /** Flushes and stops the timers; later appends are counted as invalid. Does not close `db`. */
   close(): void {
     if (this.closed) return;

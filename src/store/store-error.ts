@@ -6,7 +6,8 @@ export type StoreErrorCode =
   | 'STORAGE_SCHEMA_TOO_NEW'
   | 'STORAGE_MIGRATION_FAILED'
   | 'STORAGE_BACKUP_FAILED'
-  | 'STORAGE_BACKUP_INVALID';
+  | 'STORAGE_BACKUP_INVALID'
+  | 'STORAGE_LOCKED';
 
 /** A failure of the history database, with a stable code and the file or version involved. */
 export class StoreError extends GatehouseError {

@@ -43,3 +43,31 @@ test('registry lists nodes by id', () => {
   );
   assert.equal(registry.get(99), undefined);
 });
+
+test('seeds from saved settings and from history merge, and a heard node ignores seeds', () => {
+  const registry = new NodeRegistry();
+  const base = { rssi: null, packets: 0, gateway: 'radio', hidden: false, offline: false, batteryLow: false, pinned: [], kind: null };
+  // Saved settings: a name, no readings.
+  registry.seed({ ...base, id: 5, name: 'Garage', lastSeen: first.toISOString(), firstSeen: '2025-06-01T00:00:00.000Z', metrics: {} });
+  // History: the last readings, a later last-seen time, no name.
+  registry.seed({
+    ...base,
+    id: 5,
+    name: null,
+    rssi: -70,
+    lastSeen: second.toISOString(),
+    firstSeen: '2025-07-01T00:00:00.000Z',
+    metrics: { door: { value: 'CLOSED', unit: null, time: second.toISOString() } },
+  });
+  const seeded = registry.get(5);
+  assert.equal(seeded?.name, 'Garage');
+  assert.equal(seeded.firstSeen, '2025-06-01T00:00:00.000Z');
+  assert.equal(seeded.lastSeen, second.toISOString());
+  assert.equal(seeded.rssi, -70);
+  assert.deepEqual(Object.keys(seeded.metrics), ['door']);
+
+  registry.apply({ nodeId: 5, rssi: -60, metrics: [{ name: 'door', value: 'OPEN', unit: null }] }, second);
+  registry.seed({ ...base, id: 5, name: 'Stale', lastSeen: first.toISOString(), firstSeen: null, metrics: {} });
+  assert.equal(registry.get(5)?.metrics.door?.value, 'OPEN');
+  assert.equal(registry.get(5)?.name, 'Garage');
+});

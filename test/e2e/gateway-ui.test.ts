@@ -180,9 +180,8 @@ test('page reconnects after hub restart', async () => {
     // The next retries come 2 s and then 4 s after the rejected one, well inside this 20 s wait.
     assert.equal(await waitForText(banner(page), 'Connected to the hub.', 20_000), 'Connected to the hub.');
     assert.equal(await waitForText(linkState(page), 'open'), 'open');
-    // The hub restores the nodes it knew from dataDir/nodes.json, without their readings.
-    await nodeCard(page, 70).waitFor({ timeout: 5000 });
-    assert.equal(await metricValue(page, 70, 'battery').count(), 0);
+    // The restarted hub seeds node 70 from its stored history, so it shows before it speaks again.
+    assert.equal(await waitForText(metricValue(page, 70, 'battery'), '3.3 V'), '3.3 V');
 
     await stack.radio.write('[71] BAT:3.25v SS:-52\n');
     assert.equal(await waitForText(metricValue(page, 71, 'battery'), '3.25 V'), '3.25 V');

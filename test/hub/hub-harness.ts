@@ -20,8 +20,10 @@ export const hubUsers = {
   viewer: { name: 'victor', password: 'victor-password-1', role: 'viewer' },
 } as const;
 
-/** Hub options a test may set on top of the harness's own: node types, command limits, lifecycle timing, clock. */
-export type HarnessHubOptions = Pick<Partial<HubOptions>, 'nodeTypes' | 'commands' | 'lifecycle' | 'now'>;
+/** Hub options a test may set on top of the harness's own: node types, command limits, lifecycle timing, history, clock. History stays off unless given. */
+export type HarnessHubOptions = Pick<Partial<HubOptions>, 'nodeTypes' | 'commands' | 'lifecycle' | 'history' | 'historyRetentionDelayMs' | 'now'>;
+/** The name the history tests use. */
+export type HubHarnessOptions = HarnessHubOptions;
 
 export interface HubResponse {
   status: number;
