@@ -10,6 +10,8 @@ export interface FramerCounts {
 export interface LineFramerOptions {
   /** Maximum line length kept, in bytes after NUL and CR are removed. Default 256. */
   maxLineLength?: number;
+  /** Called for each dropped line with its reason and the bytes it discarded (capped at maxLineLength + 1). */
+  onDrop?: (reason: FramerDropReason, bytes: number) => void;
 }
 
 export const defaultMaxLineLength = 256;
@@ -24,6 +26,7 @@ const nul = 0x00;
  */
 export class LineFramer {
   readonly #onLine: (line: string) => void;
+  readonly #onDrop: ((reason: FramerDropReason, bytes: number) => void) | undefined;
   readonly #buffer: Buffer;
   #length = 0;
   #discarding = false;
@@ -36,6 +39,7 @@ export class LineFramer {
       throw new RangeError(`Invalid maxLineLength ${String(maxLineLength)}: use a positive integer number of bytes.`);
     }
     this.#onLine = onLine;
+    this.#onDrop = options.onDrop;
     this.#buffer = Buffer.alloc(maxLineLength);
   }
 
@@ -53,6 +57,7 @@ export class LineFramer {
         this.#dropped.overlong += 1;
         this.#discarding = true;
         this.#length = 0;
+        this.#onDrop?.('overlong', this.#buffer.length + 1);
       } else {
         this.#buffer[this.#length] = byte;
         this.#length += 1;
@@ -82,6 +87,7 @@ export class LineFramer {
     const bytes = this.#buffer.subarray(0, length);
     if (!isPrintableAscii(bytes)) {
       this.#dropped.nonPrintable += 1;
+      this.#onDrop?.('nonPrintable', length);
       return;
     }
 
