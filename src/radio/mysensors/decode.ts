@@ -1,4 +1,4 @@
-import { commands, maxPayloadBytes, type MySensorsCommand, typeName } from './types.js';
+import { commands, maxPayloadLength, type MySensorsCommand, typeName } from './types.js';
 
 /** One message of the MySensors serial protocol: `node;child;command;ack;type;payload`. */
 export interface MySensorsMessage {
@@ -81,15 +81,11 @@ export function decodeMySensorsLine(line: string): MySensorsLine {
     return malformed('badType');
   }
 
-  if (commandName === 'stream') {
+  if (commandName === 'stream' && !hexPattern.test(payload)) {
     // A stream payload is the radio payload in hex, two digits per byte.
-    if (!hexPattern.test(payload)) {
-      return malformed('badStreamPayload');
-    }
-    if (payload.length > maxPayloadBytes * 2) {
-      return malformed('payloadTooLong');
-    }
-  } else if (payload.length > maxPayloadBytes) {
+    return malformed('badStreamPayload');
+  }
+  if (payload.length > maxPayloadLength(nodeId, commandName)) {
     return malformed('payloadTooLong');
   }
 

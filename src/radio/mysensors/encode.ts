@@ -1,5 +1,5 @@
 import { GatehouseError } from '../../errors/index.js';
-import { commands, maxPayloadBytes, type MySensorsCommand } from './types.js';
+import { commands, maxPayloadLength, type MySensorsCommand } from './types.js';
 
 /** A message the controller writes; the type is a number of the command's table. */
 export interface MySensorsOutgoing {
@@ -37,7 +37,7 @@ export function encodeMySensorsMessage(message: MySensorsOutgoing): string {
   if (isStream && !hexPattern.test(message.payload)) {
     throw invalid(`Invalid stream payload ${JSON.stringify(message.payload)}: use pairs of hex digits.`, { payload: message.payload });
   }
-  const maxLength = isStream ? maxPayloadBytes * 2 : maxPayloadBytes;
+  const maxLength = maxPayloadLength(message.nodeId, message.command);
   if (message.payload.length > maxLength) {
     throw invalid(
       `Payload "${message.payload}" is ${message.payload.length} characters long, more than the ${maxLength} a mysensors message carries. Shorten it.`,

@@ -86,3 +86,14 @@ export const maxNodeId = 254;
 export const nodeChildId = 255;
 /** Longest radio payload of one message in bytes (MySensors MAX_PAYLOAD on nRF24 and RFM69). */
 export const maxPayloadBytes = 25;
+
+/**
+ * Returns the longest payload text of a message to or from `nodeId`. Messages of the gateway itself
+ * (node 0, such as its log lines) never cross the radio, so only the line length limits them.
+ */
+export function maxPayloadLength(nodeId: number, command: MySensorsCommand): number {
+  if (nodeId === gatewayNodeId) {
+    return Number.POSITIVE_INFINITY;
+  }
+  return command === 'stream' ? maxPayloadBytes * 2 : maxPayloadBytes;
+}
