@@ -4,7 +4,7 @@ import type { RadioGateway } from '../hub/hub.js';
 import type { Logger } from '../log/logger.js';
 import type { RadioLink } from '../radio/link.js';
 import { moteinoCodec } from '../radio/moteino/index.js';
-import { decodeMySensorsPacket, encodeMySensorsCommand } from '../radio/mysensors/index.js';
+import { decodeMySensorsLine, decodeMySensorsPacket, encodeMySensorsCommand } from '../radio/mysensors/index.js';
 import { MySensorsSession } from '../radio/mysensors-session.js';
 import { SerialLink } from '../radio/serial-link.js';
 import { TcpLink } from '../radio/tcp-link.js';
@@ -21,11 +21,12 @@ export function createRadioGateways(radio: RadioConfig, options: RadioGatewayOpt
   return radio.map((configured, index) => {
     const port = index === 0 && options.firstPort !== undefined ? options.firstPort : configured.port;
     const logger = options.logger.child({ component: 'link', gateway: configured.name });
-    const link = createLink(port, configured, logger);
     if (configured.dialect === 'moteino') {
       const codec = moteinoCodec({ gatewayId: configured.gatewayId, maxLineLength: configured.maxCommandLength });
+      const link = createLink(port, configured, logger, (line) => codec.decode(line).kind !== 'malformed');
       return { name: configured.name, dialect: configured.dialect, link, codec };
     }
+    const link = createLink(port, configured, logger, (line) => decodeMySensorsLine(line).kind !== 'malformed');
     const session = new MySensorsSession({
       gateway: configured.name,
       idsFile: path.join(options.dataDir, 'mysensors', `${configured.name}-node-ids.json`),
@@ -36,10 +37,11 @@ export function createRadioGateways(radio: RadioConfig, options: RadioGatewayOpt
   });
 }
 
-function createLink(port: string, configured: RadioGatewayConfig, logger: Logger): RadioLink {
+/** `isValidLine` tells the link which lines its dialect decodes, for the wrong-baud warning. */
+function createLink(port: string, configured: RadioGatewayConfig, logger: Logger, isValidLine: (line: string) => boolean): RadioLink {
   const endpoint = parseTcpEndpoint(port);
   if (endpoint !== null) {
-    return new TcpLink({ host: endpoint.host, port: endpoint.port, logger });
+    return new TcpLink({ host: endpoint.host, port: endpoint.port, logger, isValidLine });
   }
-  return new SerialLink({ path: port, baudRate: configured.baudRate, logger });
+  return new SerialLink({ path: port, baudRate: configured.baudRate, logger, isValidLine });
 }

@@ -1,9 +1,5 @@
-import type { FramerDropReason } from './framer.js';
-
 export interface GarbageWatchOptions {
-  /** Dropped lines since the last valid line from which the warning is set. Default 5. */
-  minDrops?: number;
-  /** Bytes in those dropped lines from which the warning is set. Default 256. */
+  /** Bytes discarded since the last valid line from which the warning is set. Default 512. */
   minBytes?: number;
 }
 
@@ -11,25 +7,24 @@ export interface GarbageWatchOptions {
 export const wrongBaudWarning = 'many garbage bytes and no valid line: check the baud rate (radio.baudRate)';
 
 /**
- * Watches the framer's drops for the sign of a wrong baud rate: a sustained stream of non-printable or
- * overlong lines with no valid line between them. A UART read at the wrong rate turns every byte into
- * framing errors and high-bit bytes, so no line survives the framer. One valid line clears the warning.
+ * Watches for the sign of a wrong baud rate: a sustained stream of garbage with no valid line in it.
+ * Garbage is what the framer discards (NULs, non-printable and overlong lines) and printable lines
+ * that do not decode. A UART read at the wrong rate turns text into framing errors, read as NULs, and
+ * high-bit bytes, and rarely delivers an LF. The default of 512 bytes is above one overlong line (256
+ * bytes by default), so a single burst of noise between valid lines does not set the warning. One
+ * valid line clears it.
  */
 export class GarbageWatch {
-  readonly #minDrops: number;
   readonly #minBytes: number;
-  #drops = 0;
   #bytes = 0;
 
   constructor(options: GarbageWatchOptions = {}) {
-    this.#minDrops = options.minDrops ?? 5;
-    this.#minBytes = options.minBytes ?? 256;
+    this.#minBytes = options.minBytes ?? 512;
   }
 
-  /** Records a dropped line; returns true when this drop set the warning. */
-  onDrop(_reason: FramerDropReason, bytes: number): boolean {
+  /** Records discarded bytes; returns true when they set the warning. */
+  onDiscard(bytes: number): boolean {
     const before = this.warning();
-    this.#drops += 1;
     this.#bytes += bytes;
     return before === null && this.warning() !== null;
   }
@@ -37,12 +32,11 @@ export class GarbageWatch {
   /** Records a valid line; returns true when it cleared the warning. */
   onLine(): boolean {
     const before = this.warning();
-    this.#drops = 0;
     this.#bytes = 0;
     return before !== null;
   }
 
   warning(): string | null {
-    return this.#drops >= this.#minDrops && this.#bytes >= this.#minBytes ? wrongBaudWarning : null;
+    return this.#bytes >= this.#minBytes ? wrongBaudWarning : null;
   }
 }

@@ -19,7 +19,15 @@ export interface LineLinkOptions {
   maxLineLength?: number;
   /** Random source in [0, 1) for the reopen jitter. Default Math.random. */
   random?: () => number;
+  /**
+   * Returns whether a framed line is one the dialect decodes; other lines count as garbage for the
+   * wrong-baud warning. Default: every framed line of at least 6 characters.
+   */
+  isValidLine?: (line: string) => boolean;
 }
+
+/** The shortest line of either dialect, such as `ACK:OK`; shorter printable lines are noise. */
+export const minValidLineLength = 6;
 
 /** An open byte stream to a radio gateway, as a subclass opened it. */
 export interface Transport {
@@ -73,12 +81,7 @@ export abstract class LineLink implements RadioLink {
     this.logger = options.logger;
     this.#framer = new LineFramer((line) => this.#onFramedLine(line), {
       ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }),
-      onDrop: (reason, bytes) => {
-        if (this.#garbage.onDrop(reason, bytes)) {
-          this.logger.warn({ port: this.portLabel, dropped: this.#framer.counts().dropped }, 'radio link reads garbage: check the baud rate');
-          this.#emit('status', this.status());
-        }
-      },
+      onDiscard: (_reason, bytes) => this.#onGarbage(bytes),
     });
   }
 
@@ -243,11 +246,21 @@ export abstract class LineLink implements RadioLink {
   }
 
   #onFramedLine(line: string): void {
-    if (this.#garbage.onLine()) {
+    const valid = line.length >= minValidLineLength && (this.#options.isValidLine?.(line) ?? true);
+    if (!valid) {
+      this.#onGarbage(line.length);
+    } else if (this.#garbage.onLine()) {
       this.logger.info({ port: this.portLabel }, 'radio link reads valid lines again');
       this.#emit('status', this.status());
     }
     this.#emit('line', line);
+  }
+
+  #onGarbage(bytes: number): void {
+    if (this.#garbage.onDiscard(bytes)) {
+      this.logger.warn({ port: this.portLabel, dropped: this.#framer.counts().dropped }, 'radio link reads garbage: check the baud rate');
+      this.#emit('status', this.status());
+    }
   }
 
   /** Calls the listeners, logging what they throw, so a listener bug cannot break the read loop. */
