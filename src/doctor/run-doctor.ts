@@ -46,10 +46,11 @@ export async function runChecks(loaded: LoadedConfig, options: DoctorOptions): P
   const hostNames = [hostname(), ...config.front.publicOrigins.map((origin) => new URL(origin).hostname)];
   findings.push(...(await checkCertificate(certificateFiles, [...new Set(hostNames)], { readText: (file) => readFile(file, 'utf8'), now: () => new Date() })));
 
-  for (const gateway of config.radio) {
+  for (const [index, gateway] of config.radio.entries()) {
     // A TCP gateway (ser2net, a MySensors ethernet gateway) has no device to check here.
     if (parseTcpEndpoint(gateway.port) === null) {
-      findings.push(...(await checkSerial(gateway.port, gateway.baudRate, gateway.dialect, options.serialReadMs)));
+      const key = config.radio.length === 1 ? 'radio.port' : `radio.${index}.port`;
+      findings.push(...(await checkSerial(key, gateway.port, gateway.baudRate, gateway.dialect, options.serialReadMs)));
     }
   }
   findings.push(await checkClock());
@@ -73,8 +74,8 @@ function certificateFilesOf(loaded: LoadedConfig): CertificateFiles {
   return { certFile: path.join(folder, 'cert.pem'), keyFile: path.join(folder, 'key.pem'), generated: true };
 }
 
-async function checkSerial(devicePath: string, baudRate: number, dialect: Dialect, readMs: number): Promise<Finding[]> {
-  const device = await describeDevice(devicePath);
+async function checkSerial(key: string, devicePath: string, baudRate: number, dialect: Dialect, readMs: number): Promise<Finding[]> {
+  const device = { ...(await describeDevice(devicePath)), key };
   const judged = judgeDevice(device);
   if (!judged.usable) {
     return [judged.finding];
