@@ -37,7 +37,7 @@ export function createRadioGateways(radio: RadioConfig, options: RadioGatewayOpt
   });
 }
 
-/** `isValidLine` tells the link which lines its dialect decodes, for the wrong-baud warning. */
+/** `isValidLine` returns whether the dialect decodes a line, for the link's wrong-baud warning. */
 function createLink(port: string, configured: RadioGatewayConfig, logger: Logger, isValidLine: (line: string) => boolean): RadioLink {
   const endpoint = parseTcpEndpoint(port);
   if (endpoint !== null) {

@@ -70,7 +70,7 @@ export const radioGatewaySchema = z.strictObject({
   dialect: z.enum(dialects).default('moteino'),
   /** Node id of the radio gateway itself (moteino); commands may not target it. */
   gatewayId: z.int().min(1).max(1023).default(1),
-  /** Longest command line the moteino firmware takes: 24 (buffered sketch) or 64 (MightyHat). */
+  /** Maximum command line length of the moteino firmware: 24 (buffered sketch) or 64 (MightyHat). */
   maxCommandLength: z.literal(moteinoCommandLengths).default(24),
   /** Seconds between I_VERSION probes of a mysensors gateway; silent for two intervals marks it as not responding. */
   probeIntervalSeconds: z.int().min(1).max(3600).default(30),

@@ -2,8 +2,8 @@ import type { Logger } from '../log/logger.js';
 
 /**
  * Warns once per node id heard on two radio gateways. Node ids are global in Gatehouse, so the
- * registry keeps one node per id and node.gateway names the gateway it was last heard on; two radio
- * networks that both use an id show up as one node switching gateways.
+ * registry keeps one node per id, and node.gateway names the gateway it was last heard on. Two radio
+ * networks that both use an id show up as one node that switches gateways.
  */
 export class GatewayConflicts {
   readonly #logger: Logger;

@@ -14,9 +14,9 @@ export interface LineFramerOptions {
   /** Maximum line length kept, in bytes after NUL and CR are removed. Default 256. */
   maxLineLength?: number;
   /**
-   * Called with bytes the framer discarded: once per non-printable line, for an overlong line once
-   * when it exceeds the maximum and then once per push() while the rest is skipped up to its LF, and
-   * once per push() for the NUL bytes it removed (`nul`).
+   * Called with the number of bytes the framer discarded. A non-printable line is reported once. An
+   * overlong line is reported when it exceeds the maximum, then once per push() while its rest is
+   * skipped up to the LF. NUL bytes removed from lines are reported once per push() as `nul`.
    */
   onDiscard?: (reason: DiscardReason, bytes: number) => void;
 }

@@ -40,7 +40,7 @@ export interface Transport {
 /** Callbacks a subclass wires to the transport it opens. */
 export interface TransportHandlers {
   data: (chunk: Buffer) => void;
-  /** The stream ended or failed after it was open; `reason` says how, in words. */
+  /** The stream ended or failed after it was open; `reason` describes how, in words. */
   closed: (reason: string) => void;
 }
 
@@ -55,8 +55,8 @@ export class OpenFailure extends Error {
 }
 
 /**
- * A RadioLink over a byte stream that a subclass opens: it frames lines, watches for a wrong baud
- * rate, reopens with exponential backoff and jitter, and keeps at most one transport open, because
+ * A RadioLink over a byte stream that a subclass opens. It frames lines, watches for a wrong baud
+ * rate and reopens with exponential backoff and jitter. It keeps at most one transport open, because
  * a second open port would split the gateway's bytes between two readers.
  */
 export abstract class LineLink implements RadioLink {

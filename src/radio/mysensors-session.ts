@@ -24,9 +24,9 @@ interface IdsFile {
 }
 
 /**
- * The controller side of one MySensors gateway: it gives out node ids from a record kept in the data
- * directory, answers I_TIME, I_CONFIG and req messages, and probes the gateway with I_VERSION so a
- * silent gateway shows as not responding in the link status.
+ * The controller side of one MySensors gateway. It gives out node ids from a record kept in the data
+ * directory and replies to I_TIME, I_CONFIG and req messages. It probes the gateway with I_VERSION, so
+ * a silent gateway shows as not responding in the link status.
  */
 export class MySensorsSession implements GatewaySession {
   readonly #options: MySensorsSessionOptions;
@@ -114,7 +114,7 @@ export class MySensorsSession implements GatewaySession {
       return;
     }
     if (this.#nowMs() - this.#lastHeardMs >= 2 * this.#options.probeIntervalMs && this.#responding !== false) {
-      this.#logger.warn({ gateway: this.#options.gateway }, 'mysensors gateway does not answer: marked as not responding');
+      this.#logger.warn({ gateway: this.#options.gateway }, 'mysensors gateway sent nothing for two probe intervals: marked as not responding');
       this.#setResponding(false);
     }
     this.#write(versionProbeLine);
@@ -127,7 +127,7 @@ export class MySensorsSession implements GatewaySession {
     const recovered = this.#responding === false && responding === true;
     this.#responding = responding;
     if (recovered) {
-      this.#logger.info({ gateway: this.#options.gateway }, 'mysensors gateway answers again');
+      this.#logger.info({ gateway: this.#options.gateway }, 'mysensors gateway responds again');
     }
     this.#context?.statusChanged();
   }
@@ -155,7 +155,7 @@ export class MySensorsSession implements GatewaySession {
     const ids = parseIdsFile(text);
     if (ids === null) {
       // The file is rewritten with the ids heard from now on; ids given out before may be given again.
-      this.#logger.error({ idsFile: this.#options.idsFile }, 'invalid mysensors ids file ignored: expected {"version":1,"ids":[...]} with ids 1 to 254');
+      this.#logger.error({ idsFile: this.#options.idsFile }, 'invalid mysensors ids file ignored, so ids may be given out twice: fix it to {"version":1,"ids":[...]} with ids 1 to 254, or remove it');
       return [];
     }
     return ids;

@@ -1,4 +1,4 @@
-/** What a gateway session may do through the hub. */
+/** Services the hub gives a gateway session. */
 export interface GatewaySessionContext {
   /** Writes one line to the radio gateway; rejects like RadioLink.writeLine. */
   write(line: string): Promise<void>;
@@ -12,13 +12,13 @@ export interface GatewaySessionContext {
 export interface GatewaySessionStatus {
   /** A problem to show in the link status, or null. */
   warning: string | null;
-  /** Whether the gateway answers the session's probes; null when unknown or not probed. */
+  /** Whether the gateway responds to the session's probes; null when unknown or not probed. */
   responding: boolean | null;
 }
 
 /**
- * The stateful side of a dialect, next to its pure codec: it reads every line of one gateway and may
- * answer with lines of its own (a MySensors controller assigns ids and answers time requests).
+ * The stateful side of a dialect, next to its pure codec. It reads every line of one gateway and may
+ * reply with lines of its own, as a MySensors controller assigns ids and sends the time.
  */
 export interface GatewaySession {
   start(context: GatewaySessionContext): Promise<void>;

@@ -7,16 +7,16 @@ import { internal, maxNodeId, minNodeId, typeNumber } from './types.js';
 /** Reasons a well-formed message still cannot become node state. */
 export type MySensorsDropReason = MySensorsMalformedReason | 'nodeIdOutOfRange' | 'badValue';
 
-/** What the mysensors dialect makes of one line, for the hub. */
+/** Result of decoding one mysensors line for the hub. */
 export type MySensorsDecoded =
   | { kind: 'packet'; packet: NodePacket; message: MySensorsMessage }
   | { kind: 'gateway'; message: MySensorsMessage }
   | { kind: 'malformed'; reason: MySensorsDropReason };
 
 /**
- * Decodes a line into node state: a set message from a node (1..254) or its battery level becomes a
- * packet with one metric; every other message (presentation, req, other internal, stream, the
- * gateway's own lines) is a gateway message for the controller session. Never throws.
+ * Decodes a line into node state. A set message from a node (1..254) or its battery level becomes a
+ * packet with one metric. Every other message is a gateway message for the controller session:
+ * presentation, req, other internal and stream messages, and the gateway's own lines. Never throws.
  */
 export function decodeMySensorsPacket(line: string): MySensorsDecoded {
   const decoded = decodeMySensorsLine(line);

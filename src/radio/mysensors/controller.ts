@@ -2,11 +2,11 @@ import type { MySensorsMessage } from './decode.js';
 import { encodeMySensorsMessage } from './encode.js';
 import { gatewayNodeId, internal, maxNodeId, minNodeId, nodeChildId, unassignedNodeId } from './types.js';
 
-/** What the controller knows when it answers a message; the session owns and persists it. */
+/** State the controller reads to reply to a message; the session owns and persists it. */
 export interface ControllerState {
   /** Node ids given out or heard, so a new node never gets one already in use. */
   usedIds: ReadonlySet<number>;
-  /** Last payload per `node;child;type` of set messages, to answer req messages. */
+  /** Last payload per `node;child;type` of set messages, sent back in reply to req messages. */
   lastValues: ReadonlyMap<string, string>;
 }
 
@@ -15,7 +15,7 @@ export interface ControllerAction {
   lines: string[];
   /** A node id to record as used (heard from a node or just assigned). */
   useId: number | null;
-  /** A value to remember for req answers. */
+  /** A value to remember for replies to req messages. */
   remember: { key: string; payload: string } | null;
   /** The message came from the gateway itself (node 0), so the gateway is alive. */
   fromGateway: boolean;
@@ -38,13 +38,14 @@ export function freeNodeId(used: ReadonlySet<number>): number | null {
   return null;
 }
 
-/** The I_VERSION request the controller sends to check that the gateway still answers. */
+/** The I_VERSION request the controller sends to check that the gateway still responds. */
 export const versionProbeLine = encodeMySensorsMessage({ nodeId: gatewayNodeId, childId: nodeChildId, command: 'internal', ack: false, type: internal.version, payload: '' });
 
 /**
- * Decides what a MySensors controller does with one message from the gateway (pure: the time comes in
- * as `epochSeconds`). It answers I_ID_REQUEST with a free id, I_CONFIG with `M` (metric units),
- * I_TIME with the time, and a req with the last value it saw; it remembers set values and used ids.
+ * Decides what a MySensors controller does with one message from the gateway. It is pure, so the time
+ * comes in as `epochSeconds`. It replies to I_ID_REQUEST with a free id, to I_CONFIG with `M` (metric
+ * units), to I_TIME with the time and to a req with the last value it saw. It also returns the set
+ * values and node ids to remember.
  */
 export function reactToMessage(message: MySensorsMessage, state: ControllerState, epochSeconds: number): ControllerAction {
   const action: ControllerAction = { lines: [], useId: null, remember: null, fromGateway: message.nodeId === gatewayNodeId, idsExhausted: false };

@@ -1,7 +1,7 @@
 import type { DecodedMetric } from '../../domain/packet.js';
 import { nodeChildId } from './types.js';
 
-/** How a value type becomes a metric: its name, its unit and whether its payload must be a number. */
+/** Metric of a value type: its name, its unit and whether its payload must be a number. */
 interface ValueMetric {
   name: string;
   unit: string | null;
@@ -9,8 +9,10 @@ interface ValueMetric {
 }
 
 /**
- * Metrics of the value types, indexed by type number. Units are those of the metric system, because the
- * controller answers I_CONFIG with `M`; the serial API documentation gives each type's unit.
+ * Metrics of the value types, indexed by type number. Units are metric because the controller replies
+ * to I_CONFIG with `M`, which asks sketches for metric values.
+ * NOTE: the API fixes no unit for several types (pressure, wind, flow, volume), so those units are the
+ * ones common sketches send and may not match every sketch.
  */
 const valueMetrics: Readonly<Record<number, ValueMetric>> = {
   0: { name: 'temperature', unit: '°C', numeric: true },

@@ -1,6 +1,7 @@
 /**
- * Type tables of the MySensors serial API, protocol 2.x (https://www.mysensors.org/download/serial_api_20).
- * The index of a name is its number on the wire.
+ * Type tables of the MySensors serial API, protocol 2.x. The index of a name is its number on the wire.
+ * NOTE: the tests check these numbers against the sample lines only (S_TEMP, V_TEMP, I_CONFIG and a
+ * few more), not against the MySensors library source.
  */
 
 /** The third field of a message. */
@@ -84,7 +85,7 @@ export const minNodeId = 1;
 export const maxNodeId = 254;
 /** Child id 255 addresses the node itself rather than one of its sensors. */
 export const nodeChildId = 255;
-/** Longest radio payload of one message in bytes (MySensors MAX_PAYLOAD on nRF24 and RFM69). */
+/** Maximum radio payload of one message in bytes (MySensors MAX_PAYLOAD on nRF24 and RFM69). */
 export const maxPayloadBytes = 25;
 
 /**

@@ -68,7 +68,7 @@ function createNodes(): SimulatedMySensorsNode[] {
       relay: null,
       sensors: [{ childId: 0, presentation: 1, description: 'Hall motion', valueType: 16, next: (random) => (random() < 0.3 ? '1' : '0') }],
     },
-    // A new node without an id: it asks the controller for one at start.
+    // A new node without an id: it requests one from the controller when it boots.
     {
       id: null,
       sketch: 'Mailbox',
