@@ -42,7 +42,8 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     reader: 'hub',
     initial: config,
     logger,
-    overridden: options.radioPort === undefined ? [] : ['radio.0.port'],
+    // A single gateway's keys read `radio.port`, those of a list `radio.0.port` (see flattenConfig).
+    overridden: options.radioPort === undefined ? [] : [config.radio.length === 1 ? 'radio.port' : 'radio.0.port'],
     apply: (next, keys) => {
       if (keys.includes('hub.pingIntervalSeconds')) {
         hub.setPingInterval(next.hub.pingIntervalSeconds * 1000);

@@ -75,9 +75,13 @@ export function flattenConfig(value: unknown, prefix = '', into = new Map<string
     }
     return into;
   }
-  // A list of objects, such as the radio gateways, is compared per item and key (`radio.0.port`) so a
-  // command-line override can name the one key it replaces. Lists of plain values compare as a whole.
+  // A list of objects, such as the radio gateways, is compared per item and key (`radio.1.port`) so a
+  // command-line override can name the one key it replaces. A list of one is named like the single
+  // object that config files usually write (`radio.port`). Lists of plain values compare as a whole.
   if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+    if (value.length === 1) {
+      return flattenConfig(value[0], prefix, into);
+    }
     value.forEach((item, index) => flattenConfig(item, `${prefix}.${index}`, into));
     return into;
   }

@@ -59,7 +59,7 @@ test('reload names restart keys', async () => {
 });
 
 test('reload skips overridden keys', async () => {
-  const hub = hubReloader(['radio.0.port']);
+  const hub = hubReloader(['radio.port']);
   await writeFile(file, startYaml.replace('/dev/ttyUSB0', '/dev/ttyUSB1'));
   hub.reload();
   assert.equal(lastWithMessage(hub.records, /restart to apply/), undefined);

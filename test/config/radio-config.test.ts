@@ -86,11 +86,19 @@ test('tcp endpoint parsing', () => {
 });
 
 test('radio reload keys are per gateway', () => {
-  const before = parse({ radio: [{ name: 'a', port: '/dev/a' }] });
-  const after = parse({ radio: [{ name: 'a', port: '/dev/b' }, { name: 'b', port: 'tcp://127.0.0.1:5003' }] });
-  assert.ok(flattenConfig(before).has('radio.0.port'));
+  const before = parse({ radio: [{ name: 'a', port: '/dev/a' }, { name: 'b', port: '/dev/b' }] });
+  const after = parse({ radio: [{ name: 'a', port: '/dev/a' }, { name: 'b', port: 'tcp://127.0.0.1:5003' }] });
+  assert.ok(flattenConfig(before).has('radio.1.port'));
   const plan = planReload(before, after, 'hub');
-  assert.ok(plan.restart.includes('radio.0.port'));
-  assert.ok(plan.restart.includes('radio.1.name'));
+  assert.deepEqual(plan.restart, ['radio.1.port']);
   assert.deepEqual(plan.live, []);
+});
+
+test('radio single gateway keys', () => {
+  const single = parse({ radio: { port: '/dev/a' } });
+  assert.ok(flattenConfig(single).has('radio.port'));
+  const grown = parse({ radio: [{ name: 'radio', port: '/dev/a' }, { name: 'b', port: '/dev/b' }] });
+  const plan = planReload(single, grown, 'hub');
+  assert.ok(plan.restart.includes('radio.port'));
+  assert.ok(plan.restart.includes('radio.1.name'));
 });

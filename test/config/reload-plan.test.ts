@@ -27,8 +27,8 @@ const cases: Case[] = [
   { name: 'hub port on hub', reader: 'hub', after: { hub: { port: 9000 } }, live: [], restart: ['hub.port'], otherProcess: [] },
   { name: 'hub port on front', reader: 'front', after: { hub: { port: 9000 } }, live: [], restart: ['hub.port'], otherProcess: [] },
   { name: 'data dir on both', reader: 'front', after: { dataDir: '/srv/gatehouse' }, live: [], restart: ['dataDir'], otherProcess: [] },
-  { name: 'radio keys on hub', reader: 'hub', after: { radio: { baudRate: 19200, port: '/dev/ttyUSB0' } }, live: [], restart: ['radio.0.baudRate', 'radio.0.port'], otherProcess: [] },
-  { name: 'radio keys on front', reader: 'front', after: { radio: { gatewayId: 2 } }, live: [], restart: [], otherProcess: ['radio.0.gatewayId'] },
+  { name: 'radio keys on hub', reader: 'hub', after: { radio: { baudRate: 19200, port: '/dev/ttyUSB0' } }, live: [], restart: ['radio.baudRate', 'radio.port'], otherProcess: [] },
+  { name: 'radio keys on front', reader: 'front', after: { radio: { gatewayId: 2 } }, live: [], restart: [], otherProcess: ['radio.gatewayId'] },
   { name: 'front session on hub', reader: 'hub', after: { front: { session: { idleMinutes: 5 } } }, live: [], restart: [], otherProcess: ['front.session.idleMinutes'] },
   { name: 'front session on front', reader: 'front', after: { front: { session: { idleMinutes: 5 } } }, live: [], restart: ['front.session.idleMinutes'], otherProcess: [] },
   { name: 'array changed', reader: 'front', after: { front: { trustedProxies: ['127.0.0.1'] } }, live: [], restart: ['front.trustedProxies'], otherProcess: [] },
@@ -74,9 +74,9 @@ test('reload plan applies only live values', () => {
 
 test('reload plan repeats pending restarts', () => {
   const first = planReload(config(), config({ radio: { baudRate: 57600 } }), 'hub');
-  assert.deepEqual(first.restart, ['radio.0.baudRate']);
+  assert.deepEqual(first.restart, ['radio.baudRate']);
   const second = planReload(first.running, config({ radio: { baudRate: 57600 } }), 'hub');
-  assert.deepEqual(second.restart, ['radio.0.baudRate'], 'still differs from the running config');
+  assert.deepEqual(second.restart, ['radio.baudRate'], 'still differs from the running config');
   const reverted = planReload(second.running, config(), 'hub');
   assert.deepEqual(reverted.restart, [], 'back to the running value');
 });
