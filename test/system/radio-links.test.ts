@@ -111,6 +111,20 @@ test('two dialects update one websocket', async () => {
   assert.equal(mysensors.metrics.battery?.unit, '%');
 });
 
+test('mysensors drops counted by reason', async () => {
+  const before = (await health()).find((link) => link.gateway === 'garden');
+  await garden().write('7;1;1;0;0;warm\n7;1;9;0;0;1\n300;1;1;0;0;1\n');
+  let after = before;
+  const deadline = Date.now() + 5000;
+  while ((after?.dropped.badNodeId ?? 0) === (before?.dropped.badNodeId ?? 0) && Date.now() < deadline) {
+    await delay(50);
+    after = (await health()).find((link) => link.gateway === 'garden');
+  }
+  assert.equal((after?.dropped.badValue ?? 0) - (before?.dropped.badValue ?? 0), 1);
+  assert.equal((after?.dropped.badCommand ?? 0) - (before?.dropped.badCommand ?? 0), 1);
+  assert.equal((after?.dropped.badNodeId ?? 0) - (before?.dropped.badNodeId ?? 0), 1);
+});
+
 test('mysensors controller duties', async () => {
   await garden().write('255;255;3;0;3;\n');
   await garden().waitForLine('255;255;3;0;4;1');
