@@ -12,6 +12,7 @@ export type MalformedReason =
   | 'badRssi'
   | 'badToken'
   | 'badGatewayValue'
+  | 'gluedPackets'
   | 'garbage';
 
 export type MoteinoLine =
@@ -62,7 +63,15 @@ export function decodeMoteinoLine(line: string): MoteinoLine {
   return decodeNodePacket(id.nodeId, packet[2] ?? '');
 }
 
+/** A packet header such as `[12]` (or `[-5]`, `[]`) inside a line, where a lost LF glued two packets. */
+const gluedHeaderPattern = /\[-?\d*\]/;
+
 function decodeNodePacket(nodeId: number, text: string): MoteinoLine {
+  // Bracket tokens of a packet always start with a letter (`[TYPE:...]`, `[RSSI:...]`), so a header
+  // inside the payload means a second packet, whose tokens and RSSI must not go to this node.
+  if (gluedHeaderPattern.test(text)) {
+    return malformed('gluedPackets');
+  }
   let rest = text.trimEnd();
 
   const ackSent = ackTailPattern.test(rest);
