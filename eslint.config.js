@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 const forbiddenImports = {
   'src/domain/**': ['**/radio/*link*', '**/hub/**', '**/front/**', '**/cli/**', '**/config/**', '**/store/**', 'node:*', 'fs', 'net', 'http', 'https'],
   'src/radio/moteino/**': ['**/hub/**', '**/front/**', '**/cli/**', '**/config/**', 'node:*'],
+  'src/radio/mysensors/**': ['**/hub/**', '**/front/**', '**/cli/**', '**/config/**', '**/auth/**', 'node:*'],
   'src/front/**': ['**/hub/**', '**/radio/**', '**/domain/**', '**/cli/**'],
   'src/hub/**': ['**/front/**', '**/cli/**'],
   'src/radio/**': ['**/hub/**', '**/front/**', '**/cli/**'],

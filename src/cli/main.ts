@@ -41,10 +41,11 @@ function buildProgram(): Command {
 
   program
     .command('simulate')
-    .description('run a simulated Moteino radio gateway on a pseudo-terminal (needs socat)')
+    .description('run a simulated radio gateway (Moteino or MySensors) on a pseudo-terminal (needs socat)')
     .requiredOption('--device <path>', 'path of the pseudo-terminal link to create; point radio.port (or hub --radio-port) at it')
     .option('--interval-ms <ms>', 'milliseconds between simulated node packets', parsePositiveInteger, 2000)
-    .action(async (options: { device: string; intervalMs: number }) => runSimulate(options));
+    .addOption(new Option('--dialect <dialect>', 'line protocol the simulated gateway speaks').choices(['moteino', 'mysensors']).default('moteino'))
+    .action(async (options: { device: string; intervalMs: number; dialect: 'moteino' | 'mysensors' }) => runSimulate(options));
 
   registerUserCommands(program, configOption);
   registerTokenCommands(program, configOption);

@@ -4,10 +4,9 @@ import { loadConfig } from '../config/index.js';
 import { NodeTypeCatalog } from '../domain/index.js';
 import { Hub } from '../hub/hub.js';
 import { createLogger } from '../log/logger.js';
-import { moteinoCodec } from '../radio/moteino/index.js';
-import { SerialLink } from '../radio/serial-link.js';
 import { createConfigReloader } from './config-reload.js';
 import { untilStopSignal } from './process-lifecycle.js';
+import { createRadioGateways } from './radio-gateways.js';
 
 /** `gatehouse hub`: run until SIGINT or SIGTERM, then stop cleanly. */
 export async function runHub(options: { config?: string; radioPort?: string }): Promise<void> {
@@ -18,12 +17,15 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
   await ensureDataDir(dataDir);
   const secret = await loadOrCreateProxySecret(dataDir);
   const audit = createAuditLog(dataDir, 'hub', logger);
-  const radioPort = options.radioPort ?? config.radio.port;
-  const link = new SerialLink({ path: radioPort, baudRate: config.radio.baudRate, logger: logger.child({ component: 'link' }) });
+  const gateways = createRadioGateways(config.radio, {
+    ...(options.radioPort === undefined ? {} : { firstPort: options.radioPort }),
+    dataDir,
+    logger,
+  });
   const hub = new Hub({
     port: config.hub.port,
     pingIntervalMs: config.hub.pingIntervalSeconds * 1000,
-    gateways: [{ name: 'radio', dialect: config.radio.dialect, link, codec: moteinoCodec({ gatewayId: config.radio.gatewayId }) }],
+    gateways,
     roles: createIdentityResolver(dataDir, logger),
     dataDir,
     audit,
@@ -34,7 +36,8 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     history: config.history,
   });
   await hub.start();
-  logger.info({ port: hub.port, radioPort, dataDir }, 'hub started');
+  const radioPorts = gateways.map((gateway) => gateway.link.status().port);
+  logger.info({ port: hub.port, radioPort: radioPorts[0], radioPorts, dataDir }, 'hub started');
 
   // SIGHUP (from `systemctl reload` or the supervisor) reloads the config file. Without a handler
   // the signal would end the process.
@@ -43,7 +46,8 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     reader: 'hub',
     initial: config,
     logger,
-    overridden: options.radioPort === undefined ? [] : ['radio.port'],
+    // A single gateway's keys read `radio.port`, those of a list `radio.0.port` (see flattenConfig).
+    overridden: options.radioPort === undefined ? [] : [config.radio.length === 1 ? 'radio.port' : 'radio.0.port'],
     apply: (next, keys) => {
       if (keys.includes('hub.pingIntervalSeconds')) {
         hub.setPingInterval(next.hub.pingIntervalSeconds * 1000);

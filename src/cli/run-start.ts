@@ -21,8 +21,10 @@ export async function runStart(options: { config?: string; simulate?: boolean })
   const children: ChildSpec[] = [];
   const hubArgs = ['hub', ...configArgs];
   if (options.simulate === true) {
+    // The simulator stands in for the first radio gateway, so it speaks that gateway's dialect.
     const device = path.join(dataDir, 'radio-sim');
-    children.push(child('simulate', ['simulate', '--device', device]));
+    const dialect = config.radio[0]?.dialect ?? 'moteino';
+    children.push(child('simulate', ['simulate', '--device', device, '--dialect', dialect]));
     hubArgs.push('--radio-port', device);
   }
   children.push(child('hub', hubArgs), child('front', ['front', ...configArgs]));

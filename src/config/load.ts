@@ -46,10 +46,23 @@ export function parseConfig(raw: unknown, source: string): Config {
   if (result.success) {
     return result.data;
   }
-  const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue)}`);
+  const radioIsList = typeof raw === 'object' && raw !== null && Array.isArray((raw as Record<string, unknown>).radio);
+  const issues = result.error.issues.map((issue) => (radioIsList ? issue : withoutSingleRadioIndex(issue)));
+  const lines = issues.map((issue) => `  - ${describeIssue(issue)}`);
   throw new GatehouseError('CONFIG_INVALID', `invalid configuration in ${source}:\n${lines.join('\n')}`, {
     context: { source, issues: result.error.issues.length },
   });
+}
+
+/**
+ * `radio:` written as one object is checked as a list of one, so its issues read `radio.0.port`; the
+ * user wrote `radio.port`, so the index is removed from the path.
+ */
+function withoutSingleRadioIndex(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.path[0] !== 'radio' || issue.path[1] !== 0) {
+    return issue;
+  }
+  return { ...issue, path: ['radio', ...issue.path.slice(2)] };
 }
 
 /** Resolve every path in the config against `baseDir`, so each process reads the same files whatever its working directory. */

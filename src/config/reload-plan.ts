@@ -40,9 +40,9 @@ export interface ReloadPlan {
 
 /**
  * Compare the config in effect with a newly loaded one, for the process `reader`. Keys are compared
- * by value, with arrays compared as a whole, and a key present in only one of the two counts as
- * changed. `running` is the config in effect, not the last file read: a key that still needs a
- * restart is listed again on every reload until the process restarts.
+ * by value, lists of objects item by item and other arrays as a whole, and a key present in only one
+ * of the two counts as changed. `running` is the config in effect, not the last file read: a key
+ * that still needs a restart is listed again on every reload until the process restarts.
  */
 export function planReload(running: Readonly<Config>, next: Readonly<Config>, reader: ConfigReader): ReloadPlan {
   const before = flattenConfig(running);
@@ -73,6 +73,16 @@ export function flattenConfig(value: unknown, prefix = '', into = new Map<string
         flattenConfig(inner, prefix === '' ? name : `${prefix}.${name}`, into);
       }
     }
+    return into;
+  }
+  // A list of objects, such as the radio gateways, is compared per item and key (`radio.1.port`) so a
+  // command-line override can name the one key it replaces. A list of one is named like the single
+  // object that config files usually write (`radio.port`). Lists of plain values compare as a whole.
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+    if (value.length === 1) {
+      return flattenConfig(value[0], prefix, into);
+    }
+    value.forEach((item, index) => flattenConfig(item, `${prefix}.${index}`, into));
     return into;
   }
   into.set(prefix, JSON.stringify(value));

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { commandsSchema } from './commands-schema.js';
 import { historySchema } from './history-schema.js';
 import { checkNodeTypeReferences, nodesSchema, nodeTypesSchema } from './nodes-schema.js';
+import { radioSchema } from './radio-schema.js';
+
+export { baudRates } from './radio-schema.js';
 
 const portRange = 'expected a TCP port number from 1 to 65535';
 const port = z.int({ error: portRange }).min(1, { error: portRange }).max(65535, { error: portRange });
 
-/** Baud rates a serial radio gateway is commonly built for; anything else is a typo. */
-export const baudRates = [9600, 19200, 38400, 57600, 115200, 230400, 250000, 500000, 1000000] as const;
 
 /** An https origin without path, query or fragment, such as https://home.example.org:8443. */
 const httpsOrigin = z.string().refine(
@@ -88,15 +89,6 @@ const hubSchema = z.strictObject({
   pingIntervalSeconds: z.int().min(5).max(300).default(30),
 });
 
-const radioSchema = z.strictObject({
-  /** Serial device path, such as /dev/ttyAMA0 or /dev/serial/by-id/usb-...-if00-port0. */
-  port: z.string().min(1).default('/dev/ttyAMA0'),
-  baudRate: z.literal(baudRates).default(115200),
-  dialect: z.enum(['moteino']).default('moteino'),
-  /** Node id of the radio gateway itself; commands may not target it. */
-  gatewayId: z.int().min(1).max(1023).default(1),
-});
-
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -106,6 +98,7 @@ export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   front: frontSchema.default(() => frontSchema.parse({})),
   hub: hubSchema.default(() => hubSchema.parse({})),
+  /** One radio gateway object or a list of them, normalised to a list. */
   radio: radioSchema.default(() => radioSchema.parse({})),
   nodeTypes: nodeTypesSchema.default({}),
   nodes: nodesSchema.default({}),

@@ -4,7 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 
 import { proxySecretFilePath } from '../auth/data-dir.js';
-import type { LoadedConfig } from '../config/index.js';
+import { type Dialect, type LoadedConfig, parseTcpEndpoint } from '../config/index.js';
 import { checkCertificate, type CertificateFiles } from './certificate.js';
 import { checkClock } from './clock.js';
 import { judgeDataDirMode, judgeSecretFileMode, modeOf } from './data-dir-modes.js';
@@ -46,7 +46,13 @@ export async function runChecks(loaded: LoadedConfig, options: DoctorOptions): P
   const hostNames = [hostname(), ...config.front.publicOrigins.map((origin) => new URL(origin).hostname)];
   findings.push(...(await checkCertificate(certificateFiles, [...new Set(hostNames)], { readText: (file) => readFile(file, 'utf8'), now: () => new Date() })));
 
-  findings.push(...(await checkSerial(config.radio.port, config.radio.baudRate, options.serialReadMs)));
+  for (const [index, gateway] of config.radio.entries()) {
+    // A TCP gateway (ser2net, a MySensors ethernet gateway) has no device to check here.
+    if (parseTcpEndpoint(gateway.port) === null) {
+      const key = config.radio.length === 1 ? 'radio.port' : `radio.${index}.port`;
+      findings.push(...(await checkSerial(key, gateway.port, gateway.baudRate, gateway.dialect, options.serialReadMs)));
+    }
+  }
   findings.push(await checkClock());
   findings.push(await checkFreeSpace(dataDir));
   findings.push(await checkHubExposure(config.hub.port));
@@ -68,8 +74,8 @@ function certificateFilesOf(loaded: LoadedConfig): CertificateFiles {
   return { certFile: path.join(folder, 'cert.pem'), keyFile: path.join(folder, 'key.pem'), generated: true };
 }
 
-async function checkSerial(devicePath: string, baudRate: number, readMs: number): Promise<Finding[]> {
-  const device = await describeDevice(devicePath);
+async function checkSerial(key: string, devicePath: string, baudRate: number, dialect: Dialect, readMs: number): Promise<Finding[]> {
+  const device = { ...(await describeDevice(devicePath)), key };
   const judged = judgeDevice(device);
   if (!judged.usable) {
     return [judged.finding];
@@ -78,7 +84,7 @@ async function checkSerial(devicePath: string, baudRate: number, readMs: number)
   if (result.kind !== 'data') {
     return [judged.finding, judgeReadFailure(result, devicePath)];
   }
-  return [judged.finding, judgeSerialSample(sampleSerialBytes(result.bytes), readMs / 1000, baudRate)];
+  return [judged.finding, judgeSerialSample(sampleSerialBytes(result.bytes, dialect), readMs / 1000, baudRate, dialect)];
 }
 
 async function describeDevice(devicePath: string): Promise<DeviceInfo> {

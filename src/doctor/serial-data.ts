@@ -1,5 +1,6 @@
 import { LineFramer } from '../radio/framer.js';
 import { decodeMoteinoLine } from '../radio/moteino/index.js';
+import { decodeMySensorsLine } from '../radio/mysensors/index.js';
 import { type Finding, finding } from './finding.js';
 
 /**
@@ -18,8 +19,17 @@ export interface SerialSample {
   decoded: number;
 }
 
-/** Counts the bytes, lines and lines that decode as moteino in what the port delivered. */
-export function sampleSerialBytes(data: Uint8Array): SerialSample {
+/** Dialects the doctor can judge a sample of. */
+export type SampleDialect = 'moteino' | 'mysensors';
+
+const decoders: Readonly<Record<SampleDialect, (line: string) => { kind: string }>> = {
+  moteino: decodeMoteinoLine,
+  mysensors: decodeMySensorsLine,
+};
+
+/** Counts the bytes, lines and lines that decode in `dialect` in what the port delivered. */
+export function sampleSerialBytes(data: Uint8Array, dialect: SampleDialect = 'moteino'): SerialSample {
+  const decode = decoders[dialect];
   let nonPrintable = 0;
   for (const byte of data) {
     const isText = (byte >= 0x20 && byte <= 0x7e) || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -32,7 +42,7 @@ export function sampleSerialBytes(data: Uint8Array): SerialSample {
   let decoded = 0;
   const framer = new LineFramer((line) => {
     lines += 1;
-    if (decodeMoteinoLine(line).kind !== 'malformed') {
+    if (decode(line).kind !== 'malformed') {
       decoded += 1;
     }
   });
@@ -44,7 +54,7 @@ export function sampleSerialBytes(data: Uint8Array): SerialSample {
 }
 
 /** Judges what was read from the radio gateway in `seconds` at `baudRate`. */
-export function judgeSerialSample(sample: SerialSample, seconds: number, baudRate: number): Finding {
+export function judgeSerialSample(sample: SerialSample, seconds: number, baudRate: number, dialect: SampleDialect = 'moteino'): Finding {
   const subject = `radio gateway data at ${baudRate} baud`;
   if (sample.bytes === 0) {
     return finding(
@@ -64,11 +74,11 @@ export function judgeSerialSample(sample: SerialSample, seconds: number, baudRat
       'serial.data',
       subject,
       `${sample.bytes} bytes, ${percent} % not printable: looks like a wrong baud rate`,
-      'set radio.baudRate to the rate of the sketch (LowPowerLab sketches use 115200, some old ones 19200)',
+      'set radio.baudRate to the rate of the sketch (LowPowerLab and MySensors gateway sketches use 115200, some old LowPowerLab ones 19200)',
     );
   }
   if (sample.decoded > 0 && sample.decoded * 2 >= sample.lines) {
-    return finding('ok', 'serial.data', subject, `${sample.decoded} of ${sample.lines} lines decode as moteino`);
+    return finding('ok', 'serial.data', subject, `${sample.decoded} of ${sample.lines} lines decode as ${dialect}`);
   }
   if (sample.lines === 0) {
     return finding('warn', 'serial.data', subject, `${sample.bytes} bytes of text but no complete line in ${seconds} s`, 'check that the sketch ends each line with a line feed');
@@ -77,7 +87,9 @@ export function judgeSerialSample(sample: SerialSample, seconds: number, baudRat
     'warn',
     'serial.data',
     subject,
-    `${sample.decoded} of ${sample.lines} lines decode as moteino (${percent} % of the bytes not printable)`,
-    'check that the board runs a LowPowerLab gateway sketch (radio.dialect is moteino) and that radio.baudRate matches it',
+    `${sample.decoded} of ${sample.lines} lines decode as ${dialect} (${percent} % of the bytes not printable)`,
+    dialect === 'moteino'
+      ? 'check that the board runs a LowPowerLab gateway sketch (radio.dialect is moteino) and that radio.baudRate matches it'
+      : 'check that the board runs a MySensors serial gateway sketch (radio.dialect is mysensors) and that radio.baudRate matches it',
   );
 }

@@ -5,6 +5,8 @@ import { type Finding, finding } from './finding.js';
 /** Results of stat(2) and access(2) on radio.port. */
 export interface DeviceInfo {
   path: string;
+  /** Config key that names the device, such as `radio.port` or `radio.1.port`. Default `radio.port`. */
+  key?: string;
   /** Errno code of stat(2) on the path (symlinks followed), or null when it succeeded. */
   statError: string | null;
   isCharacterDevice: boolean;
@@ -20,7 +22,7 @@ export interface DeviceInfo {
  * finding and whether the port is worth opening.
  */
 export function judgeDevice(device: DeviceInfo): { finding: Finding; usable: boolean } {
-  const subject = `radio.port ${device.path}`;
+  const subject = `${device.key ?? 'radio.port'} ${device.path}`;
   if (device.statError === 'ENOENT' || device.statError === 'ENOTDIR') {
     return {
       finding: finding('fail', 'serial.device', subject, 'does not exist', 'check the cable and the board, list the adapters with `ls /dev/serial/by-id/`, and set radio.port to one of them'),

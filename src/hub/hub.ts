@@ -7,11 +7,13 @@ import type { MetricTable, NodePacket } from '../domain/index.js';
 import type { Logger } from '../log/logger.js';
 import type { LinkStatus, Node } from '../protocol/index.js';
 import type { RadioLink } from '../radio/link.js';
+import type { GatewaySession } from '../radio/session.js';
 import { AdminService } from './admin-service.js';
 import { CommandService, type CommandRoute } from './commands.js';
 import { buildHealthReport, type StatusSources } from './health.js';
 import { HistoryService } from './history-service.js';
 import { LiveLog } from './live-log.js';
+import { GatewayConflicts } from './gateway-conflicts.js';
 import { createHubMetrics } from './metrics.js';
 import type { NodeLifecycle } from './node-lifecycle.js';
 import { createNodeServices } from './node-services.js';
@@ -26,7 +28,7 @@ import { WebsocketApi } from './ws-api.js';
 export type DecodeResult =
   | { kind: 'packet'; packet: NodePacket; confirmations?: readonly Confirmation[] }
   | { kind: 'malformed'; reason: string }
-  | { kind: 'gateway'; message?: { type: string } };
+  | { kind: 'gateway'; message?: { type: unknown } };
 
 /** Chooses a node's metric table: `reportedType` is the type the packet itself names, or null. */
 export type MetricTableLookup = (nodeId: number, reportedType: string | null) => MetricTable;
@@ -48,6 +50,8 @@ export interface RadioGateway {
   dialect: string;
   link: RadioLink;
   codec: DialectCodec;
+  /** The dialect's stateful side, such as a MySensors controller, when it has one. */
+  session?: GatewaySession;
 }
 
 /** Called for every decoded node packet after the registry applied it. */
@@ -104,6 +108,7 @@ export class Hub {
   readonly #liveLog = new LiveLog();
   readonly #gateways: GatewayState[];
   readonly #packetListeners = new Set<PacketListener>();
+  readonly #conflicts: GatewayConflicts;
   #server: HubServer | null = null;
   #websocket: WebsocketApi | null = null;
   #stopBroadcasting: (() => void) | null = null;
@@ -120,12 +125,16 @@ export class Hub {
     }
     this.#options = options;
     this.#startedAt = this.#now();
+    this.#conflicts = new GatewayConflicts(options.logger.child({ component: 'hub' }));
     this.#gateways = options.gateways.map((gateway) => {
       const state: GatewayState = {
         gateway,
         malformed: new Map(),
         onLine: (line) => this.#onLine(state, line),
-        onStatus: () => this.#onStatus(state),
+        onStatus: () => {
+          gateway.session?.onLinkState(gateway.link.status().state === 'open');
+          this.#onStatus(state);
+        },
       };
       return state;
     });
@@ -256,7 +265,13 @@ export class Hub {
       logger: logger.child({ component: 'hub-server' }),
     });
     for (const state of this.#gateways) {
-      state.gateway.link.start();
+      const { link, session } = state.gateway;
+      await session?.start({
+        write: (line) => link.writeLine(line),
+        linkOpen: () => link.status().state === 'open',
+        statusChanged: () => this.#websocket?.broadcastLink(this.#statusOf(state)),
+      });
+      link.start();
     }
   }
 
@@ -271,6 +286,7 @@ export class Hub {
       clearTimeout(this.#linkBroadcastTimer);
       this.#linkBroadcastTimer = null;
     }
+    await Promise.all(this.#gateways.map((state) => state.gateway.session?.stop() ?? Promise.resolve()));
     await Promise.all(this.#gateways.map((state) => state.gateway.link.stop()));
     this.#commands?.stop();
     await this.#lifecycle?.stop();
@@ -302,7 +318,9 @@ export class Hub {
     for (const [reason, count] of state.malformed) {
       dropped[reason] = (dropped[reason] ?? 0) + count;
     }
-    return { ...status, gateway: state.gateway.name, dialect: state.gateway.dialect, dropped };
+    const session = state.gateway.session?.status() ?? { warning: null, responding: null };
+    const warning = status.warning ?? session.warning;
+    return { ...status, gateway: state.gateway.name, dialect: state.gateway.dialect, dropped, warning, responding: session.responding };
   }
 
   #routeOf(nodeId: number): CommandRoute {
@@ -337,6 +355,7 @@ export class Hub {
     const text = codec.redact?.(line) ?? line;
     switch (result.kind) {
       case 'packet': {
+        this.#conflicts.check(result.packet.nodeId, this.#registry.get(result.packet.nodeId)?.gateway, name);
         const applied = this.#registry.apply(result.packet, time, name);
         lifecycle?.onPacket(applied);
         const node = this.#registry.get(applied.id) ?? applied;
@@ -361,6 +380,7 @@ export class Hub {
         this.#liveLog.add({ time: time.toISOString(), gateway: name, direction: 'in', kind: 'gateway', nodeId: null, text });
         break;
     }
+    state.gateway.session?.onLine(line);
   }
 
   /**

@@ -64,6 +64,11 @@ export const linkStatusSchema = z.object({
   dropped: z.record(z.string(), z.int().min(0)),
   /** A suspected problem while the port is open, such as a wrong baud rate; null when none. */
   warning: z.string().nullable().default(null),
+  /**
+   * Whether the radio gateway responds to the dialect's probes (mysensors I_VERSION): false marks a silent
+   * gateway as disconnected. Null or absent when the dialect does not probe or no answer is due yet.
+   */
+  responding: z.boolean().nullable().optional(),
 });
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
 

@@ -1,6 +1,9 @@
 /** Reason code of a dropped line. */
 export type FramerDropReason = 'overlong' | 'nonPrintable';
 
+/** Why the framer discarded bytes: a dropped line, or NUL bytes (a UART's framing errors read as NUL). */
+export type DiscardReason = FramerDropReason | 'nul';
+
 export interface FramerCounts {
   /** Lines handed to the line handler. */
   lines: number;
@@ -10,6 +13,12 @@ export interface FramerCounts {
 export interface LineFramerOptions {
   /** Maximum line length kept, in bytes after NUL and CR are removed. Default 256. */
   maxLineLength?: number;
+  /**
+   * Called with the number of bytes the framer discarded. A non-printable line is reported once. An
+   * overlong line is reported when it exceeds the maximum, then once per push() while its rest is
+   * skipped up to the LF. NUL bytes removed from lines are reported once per push() as `nul`.
+   */
+  onDiscard?: (reason: DiscardReason, bytes: number) => void;
 }
 
 export const defaultMaxLineLength = 256;
@@ -24,6 +33,7 @@ const nul = 0x00;
  */
 export class LineFramer {
   readonly #onLine: (line: string) => void;
+  readonly #onDiscard: ((reason: DiscardReason, bytes: number) => void) | undefined;
   readonly #buffer: Buffer;
   #length = 0;
   #discarding = false;
@@ -36,15 +46,22 @@ export class LineFramer {
       throw new RangeError(`Invalid maxLineLength ${String(maxLineLength)}: use a positive integer number of bytes.`);
     }
     this.#onLine = onLine;
+    this.#onDiscard = options.onDiscard;
     this.#buffer = Buffer.alloc(maxLineLength);
   }
 
   /** Feeds received bytes and calls the line handler once per complete line, in order. */
   push(chunk: Uint8Array): void {
+    let skipped = 0;
+    let nuls = 0;
     for (const byte of chunk) {
       if (byte === lineFeed) {
         this.#endLine();
-      } else if (this.#discarding || byte === nul || byte === carriageReturn) {
+      } else if (this.#discarding) {
+        skipped += 1;
+      } else if (byte === nul) {
+        nuls += 1;
+      } else if (byte === carriageReturn) {
         continue;
       } else if (this.#length === this.#buffer.length) {
         // A radio gateway line is well under the maximum because an RFM69 payload is at most 61 bytes.
@@ -53,10 +70,17 @@ export class LineFramer {
         this.#dropped.overlong += 1;
         this.#discarding = true;
         this.#length = 0;
+        this.#onDiscard?.('overlong', this.#buffer.length + 1);
       } else {
         this.#buffer[this.#length] = byte;
         this.#length += 1;
       }
+    }
+    if (skipped > 0) {
+      this.#onDiscard?.('overlong', skipped);
+    }
+    if (nuls > 0) {
+      this.#onDiscard?.('nul', nuls);
     }
   }
 
@@ -82,6 +106,7 @@ export class LineFramer {
     const bytes = this.#buffer.subarray(0, length);
     if (!isPrintableAscii(bytes)) {
       this.#dropped.nonPrintable += 1;
+      this.#onDiscard?.('nonPrintable', length);
       return;
     }
 

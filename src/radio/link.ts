@@ -1,7 +1,7 @@
 import type { LinkStatus } from '../protocol/index.js';
 
 /** What a link knows about itself; the hub adds the radio gateway's name and dialect. */
-export type LinkOwnStatus = Omit<LinkStatus, 'gateway' | 'dialect'>;
+export type LinkOwnStatus = Omit<LinkStatus, 'gateway' | 'dialect' | 'responding'>;
 
 /** Events a radio link emits. */
 export interface RadioLinkEvents {

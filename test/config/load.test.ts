@@ -26,9 +26,9 @@ test('config defaults need no file', () => {
   assert.equal(config.front.httpPort, 80);
   assert.equal(config.front.httpsPort, 443);
   assert.equal(config.hub.port, 8080);
-  assert.equal(config.radio.port, '/dev/ttyAMA0');
-  assert.equal(config.radio.baudRate, 115200);
-  assert.equal(config.radio.dialect, 'moteino');
+  assert.equal(config.radio[0]?.port, '/dev/ttyAMA0');
+  assert.equal(config.radio[0]?.baudRate, 115200);
+  assert.equal(config.radio[0]?.dialect, 'moteino');
 });
 
 test('config file keys are read and frozen', async () => {
@@ -38,8 +38,8 @@ test('config file keys are read and frozen', async () => {
   assert.equal(loaded.dataDir, path.join(folder, 'state'));
   assert.equal(loaded.config.front.httpsPort, 8443);
   assert.equal(loaded.config.hub.port, 9000);
-  assert.equal(loaded.config.radio.port, '/dev/ttyUSB0');
-  assert.equal(loaded.config.radio.baudRate, 19200);
+  assert.equal(loaded.config.radio[0]?.port, '/dev/ttyUSB0');
+  assert.equal(loaded.config.radio[0]?.baudRate, 19200);
   assert.ok(Object.isFrozen(loaded.config.front));
 });
 

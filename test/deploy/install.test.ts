@@ -218,7 +218,7 @@ describe('install.sh in a throwaway root', { skip: installSkip }, () => {
     assert.equal(await modeOf(path.join(root, 'etc/gatehouse')), 0o750);
     const loaded = loadConfig(file);
     assert.equal(loaded.dataDir, '/var/lib/gatehouse');
-    assert.equal(loaded.config.radio.port, '/dev/serial0');
+    assert.equal(loaded.config.radio[0]?.port, '/dev/serial0');
     assert.equal(loaded.config.front.httpsPort, 443);
   });
 

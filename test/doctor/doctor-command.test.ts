@@ -42,7 +42,7 @@ interface Setup {
 }
 
 /** Writes a config with free loopback ports, a 0700 data directory and the given radio port and certificate. */
-async function makeSetup(radioPort: string, pair: PemFiles | null = goodPair, extra = ''): Promise<Setup> {
+async function makeSetup(radioPort: string, pair: PemFiles | null = goodPair, extra = '', radioYaml?: string[]): Promise<Setup> {
   folderCount += 1;
   const folder = path.join(root, `setup-${folderCount}`);
   await mkdir(path.join(folder, 'data'), { recursive: true, mode: 0o700 });
@@ -57,9 +57,7 @@ async function makeSetup(radioPort: string, pair: PemFiles | null = goodPair, ex
     ...(pair === null ? [] : [`  certFile: ${pair.certFile}`, `  keyFile: ${pair.keyFile}`]),
     'hub:',
     `  port: ${ports.hub}`,
-    'radio:',
-    `  port: ${radioPort}`,
-    '  baudRate: 115200',
+    ...(radioYaml ?? ['radio:', `  port: ${radioPort}`, '  baudRate: 115200']),
     extra,
   ];
   const configFile = path.join(folder, 'gatehouse.yaml');
@@ -123,6 +121,40 @@ describe('gatehouse doctor', () => {
     assert.equal(findingOf(findings, 'data-dir.mode').status, 'ok');
     assert.equal(findingOf(findings, 'data-dir.key').status, 'ok');
     assert.equal(findings.some((item) => item.status === 'fail'), false);
+  });
+
+  test('each serial gateway is checked', testTimeout, async () => {
+    const second = new PtyPair(path.join(root, 'garden'));
+    await second.start();
+    try {
+      const radioYaml = [
+        'radio:',
+        `  - port: ${pty.devicePath}`,
+        '  - name: garden',
+        `    port: ${second.devicePath}`,
+        '    dialect: mysensors',
+        '  - name: shed',
+        '    port: tcp://127.0.0.1:9',
+        '    dialect: mysensors',
+      ];
+      const setup = await makeSetup(pty.devicePath, goodPair, '', radioYaml);
+      const moteinoLines = readSampleStream('moteino-samples.txt', isRealisticPacket).subarray(0, 200);
+      const mysensorsLines = readSampleStream('mysensors-samples.txt');
+      const { findings } = await whileSending(pty, moteinoLines, () => whileSending(second, mysensorsLines, () => doctorJson(setup)));
+
+      const devices = findings.filter((item) => item.id === 'serial.device');
+      assert.deepEqual(
+        devices.map((item) => item.subject),
+        [`radio.0.port ${pty.devicePath}`, `radio.1.port ${second.devicePath}`],
+      );
+      const data = findings.filter((item) => item.id === 'serial.data');
+      assert.equal(data.length, 2);
+      assert.match(data[0]?.found ?? '', /lines decode as moteino/);
+      assert.match(data[1]?.found ?? '', /lines decode as mysensors/);
+      assert.equal(findings.some((item) => item.subject.includes('tcp://')), false);
+    } finally {
+      await second.stop();
+    }
   });
 
   test('text output is one line each', testTimeout, async () => {

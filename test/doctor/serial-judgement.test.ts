@@ -16,6 +16,19 @@ describe('serial data judgement', () => {
     assert.equal(result.fix, null);
   });
 
+  test('mysensors lines are ok', () => {
+    const result = judgeSerialSample(sampleSerialBytes(readSampleStream('mysensors-samples.txt'), 'mysensors'), 3, 115200, 'mysensors');
+    assert.equal(result.status, 'ok');
+    assert.match(result.found, /^22 of 22 lines decode as mysensors$/);
+  });
+
+  test('moteino lines as mysensors warn', () => {
+    const sample = sampleSerialBytes(readSampleStream('moteino-samples.txt', isRealisticPacket), 'mysensors');
+    const result = judgeSerialSample(sample, 3, 115200, 'mysensors');
+    assert.equal(result.status, 'warn');
+    assert.match(result.fix ?? '', /MySensors serial gateway sketch \(radio\.dialect is mysensors\)/);
+  });
+
   test('whole sample file with edge cases is ok', () => {
     // The file also contains malformed lines and binary bytes that survived the radio CRC.
     const sample = sampleSerialBytes(readSampleStream('moteino-samples.txt'));

@@ -14,7 +14,18 @@ export const users = {
   viewer: { name: 'victor', password: 'victor-password-1', role: 'viewer' },
 } as const;
 
+/** A radio gateway besides the first (moteino) one: a pty pair of its own unless `port` is given. */
+export interface ExtraRadio {
+  name: string;
+  dialect: 'moteino' | 'mysensors';
+  /** A device path or tcp://host:port; without it the stack starts a pty pair at `<dir>/<name>`. */
+  port?: string;
+  probeIntervalSeconds?: number;
+}
+
 export interface StackOptions {
+  /** More radio gateways; with any, `radio:` is written as a list with the first one named "radio". */
+  extraRadios?: ExtraRadio[];
   /** Run hub and front inside this network namespace (the test creates and removes it). */
   netns?: string;
   /** front.listenAddress; 127.0.0.1 unless a test needs the front on every address of a namespace. */
@@ -42,6 +53,8 @@ export class Stack {
   readonly configFile: string;
   readonly ports: { http: number; https: number; hub: number };
   readonly radio: PtyPair;
+  /** Pty pairs of the extra radio gateways without a port of their own, by name. */
+  readonly radios = new Map<string, PtyPair>();
   hub: RunningProcess | null = null;
   front: RunningProcess | null = null;
   #ca = '';
@@ -55,6 +68,11 @@ export class Stack {
     this.configFile = path.join(dir, 'gatehouse.yaml');
     this.ports = ports;
     this.radio = new PtyPair(path.join(dir, 'radio'));
+    for (const extra of options.extraRadios ?? []) {
+      if (extra.port === undefined) {
+        this.radios.set(extra.name, new PtyPair(path.join(dir, extra.name)));
+      }
+    }
   }
 
   /** Create the folder, config and users, start the pty pair, the hub and the front. */
@@ -69,6 +87,9 @@ export class Stack {
       }
     }
     await stack.radio.start();
+    for (const pair of stack.radios.values()) {
+      await pair.start();
+    }
     await stack.startHub();
     await stack.startFront();
     return stack;
@@ -87,15 +108,27 @@ export class Stack {
       'hub:',
       `  port: ${this.ports.hub}`,
       '  pingIntervalSeconds: 5',
-      'radio:',
-      `  port: ${this.radio.devicePath}`,
-      '  baudRate: 115200',
-      '  dialect: moteino',
+      ...this.#radioYaml(),
       'log:',
       '  level: debug',
       '',
     ].join('\n');
     await writeFile(this.configFile, yaml);
+  }
+
+  #radioYaml(): string[] {
+    const extras = this.#options.extraRadios ?? [];
+    if (extras.length === 0) {
+      return ['radio:', `  port: ${this.radio.devicePath}`, '  baudRate: 115200', '  dialect: moteino'];
+    }
+    const lines = ['radio:', '  - name: radio', `    port: ${this.radio.devicePath}`, '    dialect: moteino'];
+    for (const extra of extras) {
+      lines.push(`  - name: ${extra.name}`, `    port: ${extra.port ?? this.radios.get(extra.name)?.devicePath ?? ''}`, `    dialect: ${extra.dialect}`);
+      if (extra.probeIntervalSeconds !== undefined) {
+        lines.push(`    probeIntervalSeconds: ${extra.probeIntervalSeconds}`);
+      }
+    }
+    return lines;
   }
 
   async startHub(): Promise<void> {
@@ -127,6 +160,9 @@ export class Stack {
   async stop(): Promise<void> {
     await Promise.all([this.front?.stop(), this.hub?.stop()]);
     await this.radio.stop();
+    for (const pair of this.radios.values()) {
+      await pair.stop();
+    }
     await rm(this.dir, { recursive: true, force: true });
   }
 

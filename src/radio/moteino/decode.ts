@@ -13,6 +13,7 @@ export type MalformedReason =
   | 'badRssi'
   | 'badToken'
   | 'badGatewayValue'
+  | 'gluedPackets'
   | 'garbage';
 
 export type MoteinoLine =
@@ -75,7 +76,15 @@ export function decodeMoteinoLine(line: string, tables: MetricTableLookup = gene
   return decodeNodePacket(id.nodeId, packet[2] ?? '', tables);
 }
 
+/** A packet header such as `[12]` (or `[-5]`, `[]`) inside a line, where a lost LF glued two packets. */
+const gluedHeaderPattern = /\[-?\d*\]/;
+
 function decodeNodePacket(nodeId: number, text: string, tables: MetricTableLookup): MoteinoLine {
+  // Bracket tokens of a packet always start with a letter (`[TYPE:...]`, `[RSSI:...]`), so a header
+  // inside the payload means a second packet, whose tokens and RSSI must not go to this node.
+  if (gluedHeaderPattern.test(text)) {
+    return malformed('gluedPackets');
+  }
   let rest = text.trimEnd();
 
   const ackSent = ackTailPattern.test(rest);

@@ -1,6 +1,7 @@
 import { SerialPort } from 'serialport';
 import type { Logger } from '../../log/logger.js';
 import { LineFramer } from '../framer.js';
+import { MySensorsGatewaySimulator } from './mysensors-simulator.js';
 import { createSimulatedNodes, type Random, type SimulatedNode } from './nodes.js';
 import { startPtyPair, type PtyPair } from './pty-pair.js';
 
@@ -14,6 +15,8 @@ export interface SimulatorOptions {
   random?: Random;
   /** Milliseconds a garage door takes from OPENING to STS:OPN. Default 3000. */
   garageTravelMs?: number;
+  /** Dialect the simulated radio gateway speaks. Default moteino. */
+  dialect?: 'moteino' | 'mysensors';
 }
 
 export interface Simulator {
@@ -30,8 +33,8 @@ const gatewayFrequencyHz = 915_000_000;
 const networkId = 100;
 
 /**
- * Starts a simulated Moteino radio gateway, speaking the moteino dialect, on a socat pseudo-terminal
- * pair. It prints GATEWAYSTART, then a packet from one of its nodes every `intervalMs`, in turn. A
+ * Starts a simulated radio gateway on a socat pseudo-terminal pair. With the mysensors dialect it is a
+ * MySensorsGatewaySimulator; otherwise a Moteino gateway speaking the moteino dialect. It prints GATEWAYSTART, then a packet from one of its nodes every `intervalMs`, in turn. A
  * direct send `<id>:<payload>` gets ACK:OK from a known node and ACK:NOK otherwise, and the board
  * itself replies to UPTIME, FREERAM, SYSFREQ, NETID and the RQ commands.
  */
@@ -45,7 +48,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     throw error;
   }
 
-  const simulator = new RadioGatewaySimulator(options, pair, port);
+  const simulator =
+    options.dialect === 'mysensors'
+      ? new MySensorsGatewaySimulator({ port, pair, logger: options.logger, intervalMs: options.intervalMs, ...(options.random === undefined ? {} : { random: options.random }) })
+      : new RadioGatewaySimulator(options, pair, port);
   simulator.start();
   return {
     devicePath: options.devicePath,
