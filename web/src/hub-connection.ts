@@ -18,6 +18,13 @@ export class HubConnection {
   #failedAttempts = 0;
   #nextCommandNumber = 1;
   #stopped = false;
+  /**
+   * Handshakes in a row that failed while a plain request to /api/health succeeded. Two of them mean
+   * something between the browser and the hub (a proxy) does not pass websockets.
+   */
+  #blockedHandshakes = 0;
+  /** Whether the live log is wanted, so that it is subscribed again after a reconnect. */
+  #logWanted = false;
 
   constructor(url: string, store: HubStore) {
     this.#url = url;
@@ -67,13 +74,38 @@ export class HubConnection {
     socket.send(JSON.stringify(message));
   }
 
+  /** Starts (true) or stops (false) the live log; the choice survives reconnects. */
+  subscribeLog(enabled: boolean): void {
+    this.#logWanted = enabled;
+    if (!enabled) {
+      this.#store.clearLog();
+    }
+    this.#sendLogSubscription();
+  }
+
+  #sendLogSubscription(): void {
+    const socket = this.#socket;
+    if (socket === null || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    const message: ClientMessage = { type: 'subscribeLog', id: `log-${this.#nextCommandNumber}`, enabled: this.#logWanted };
+    this.#nextCommandNumber += 1;
+    socket.send(JSON.stringify(message));
+  }
+
   #open(): void {
     this.#store.connection.set({ phase: 'connecting' });
     const socket = new WebSocket(this.#url);
     this.#socket = socket;
+    let opened = false;
 
     socket.addEventListener('open', () => {
+      opened = true;
+      this.#blockedHandshakes = 0;
       this.#store.connection.set({ phase: 'open' });
+      if (this.#logWanted) {
+        this.#sendLogSubscription();
+      }
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       this.#receive(event.data);
@@ -85,8 +117,24 @@ export class HubConnection {
       }
       this.#socket = null;
       this.#store.connectionLost();
-      this.#scheduleReconnect();
+      if (opened) {
+        this.#scheduleReconnect();
+      } else {
+        void this.#checkHandshakeFailure();
+      }
     });
+  }
+
+  /**
+   * Tells a hub that is down (the health request fails too) from a path that blocks websockets (the
+   * health request succeeds), then schedules the next attempt.
+   */
+  async #checkHandshakeFailure(): Promise<void> {
+    const httpWorks = await renewSession();
+    this.#blockedHandshakes = httpWorks ? this.#blockedHandshakes + 1 : 0;
+    if (this.#socket === null) {
+      this.#scheduleReconnect();
+    }
   }
 
   #scheduleReconnect(): void {
@@ -95,7 +143,8 @@ export class HubConnection {
     }
     const delay = retryDelayMs(this.#failedAttempts);
     this.#failedAttempts += 1;
-    this.#store.connection.set({ phase: 'waiting', retryAt: Date.now() + delay });
+    const phase = this.#blockedHandshakes >= 2 ? 'blocked' : 'waiting';
+    this.#store.connection.set({ phase, retryAt: Date.now() + delay });
     this.#retryTimer = setTimeout(() => {
       void this.#reopen();
     }, delay);
@@ -137,7 +186,7 @@ export class HubConnection {
     switch (message.type) {
       case 'snapshot':
         this.#failedAttempts = 0;
-        this.#store.applySnapshot(message.user, message.links, message.nodes, Date.now());
+        this.#store.applySnapshot(message.user, message.links, message.nodes, message.requests, Date.now());
         return;
       case 'node':
         this.#store.applyNode(message.node);
@@ -151,10 +200,16 @@ export class HubConnection {
         }
         return;
       case 'nodeRemoved':
+        this.#store.removeNode(message.nodeId);
+        return;
       case 'request':
+        this.#store.applyRequest(message.request);
+        return;
       case 'command':
+        this.#store.applyCommand(message.command);
+        return;
       case 'log':
-        // TODO: the page does not show removals, requests, queued commands or the live log yet.
+        this.#store.appendLog(message.entries);
         return;
       case 'error':
         this.#store.applyError(message.id, message.error);
