@@ -112,7 +112,20 @@ class WaitQueue<T> {
     if (item !== undefined) {
       return item;
     }
-    return withTimeout(new Promise<T>((resolve) => this.#waiters.push(resolve)), timeoutMs, what);
+    let waiter: ((item: T) => void) | undefined;
+    const arrival = new Promise<T>((resolve) => {
+      waiter = resolve;
+      this.#waiters.push(resolve);
+    });
+    try {
+      return await withTimeout(arrival, timeoutMs, what);
+    } finally {
+      // A consumer that timed out must not swallow the next item meant for a later consumer.
+      const index = this.#waiters.indexOf(waiter as (item: T) => void);
+      if (index !== -1) {
+        this.#waiters.splice(index, 1);
+      }
+    }
   }
 }
 

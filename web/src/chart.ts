@@ -29,6 +29,12 @@ function alignedData(series: readonly NumericSeries[]): uPlot.AlignedData {
   return uPlot.join(tables);
 }
 
+function timeRange(series: readonly NumericSeries[]): [number, number] {
+  const from = Math.min(...series.map((one) => one.from));
+  const to = Math.max(...series.map((one) => one.to));
+  return Number.isFinite(from) && Number.isFinite(to) && to > from ? [from, to] : [Date.now() - 3_600_000, Date.now()];
+}
+
 function seriesOptions(series: readonly NumericSeries[]): uPlot.Series[] {
   const options: uPlot.Series[] = [{}];
   series.forEach((one, index) => {
@@ -49,10 +55,13 @@ function seriesOptions(series: readonly NumericSeries[]): uPlot.Series[] {
  */
 export function drawChart(container: HTMLElement, series: readonly NumericSeries[], width: number, onZoom: (from: number, to: number) => void): ChartHandle {
   const axisStroke = getComputedStyle(container).color;
+  // The x axis spans the asked range, not just the readings in it, so a gap shows as a gap.
+  let xRange = timeRange(series);
   const options: uPlot.Options = {
     width,
     height: 260,
     ms: 1,
+    scales: { x: { time: true, range: () => xRange } },
     series: seriesOptions(series),
     axes: [
       { stroke: axisStroke, grid: { stroke: 'rgba(128,128,128,0.2)' } },
@@ -77,6 +86,7 @@ export function drawChart(container: HTMLElement, series: readonly NumericSeries
   const plot = new uPlot(options, alignedData(series), container);
   return {
     update(next) {
+      xRange = timeRange(next);
       plot.setData(alignedData(next));
     },
     resize(nextWidth) {

@@ -25,5 +25,11 @@ export function parseRoute(hash: string): Route {
   if (node !== null && nodeId <= 1023) {
     return { page: 'node', nodeId };
   }
-  return { page: 'notFound', hash: path };
+  let shown = path;
+  try {
+    shown = decodeURIComponent(path);
+  } catch {
+    // A stray % leaves the text as the browser encoded it.
+  }
+  return { page: 'notFound', hash: shown };
 }

@@ -1,11 +1,19 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { HistorySeries, Node } from '../../../src/protocol/index.js';
 import { describeError, isMissingRoute } from '../api.js';
 import type { ChartHandle } from '../chart.js';
 import { formatLocalTime } from '../format.js';
 import { appendReading, csvUrl, fetchHistory, rangeDurations } from '../history.js';
+import { batteryMetricName } from '../kinds.js';
 import type { RangeName } from '../history.js';
 import { StateTimeline } from './state-timeline.js';
+
+/** The first pinned numeric metric, else the first that is not the battery, else none. */
+function defaultChartMetrics(node: Node, numericNames: string[]): string[] {
+  const battery = batteryMetricName(node.metrics);
+  const first = node.pinned.find((name) => numericNames.includes(name)) ?? numericNames.find((name) => name !== battery) ?? numericNames[0];
+  return first === undefined ? [] : [first];
+}
 
 function historyProblem(failure: unknown): string {
   return isMissingRoute(failure) ? 'this hub does not keep a history of readings.' : describeError(failure);
@@ -36,13 +44,10 @@ export function HistorySection({ node }: { node: Node }) {
     .sort((a, b) => a.localeCompare(b));
 
   const [chosen, setChosen] = useState<string[] | null>(null);
-  const selected = (chosen ?? numericNames.slice(0, 1)).filter((name) => numericNames.includes(name));
+  const selected = (chosen ?? defaultChartMetrics(node, numericNames)).filter((name) => numericNames.includes(name));
   const [window, setWindow] = useState<Window>({ range: 'day', zoom: null });
-  const [bounds, setBounds] = useState(() => windowBounds(window, Date.now()));
-
-  useEffect(() => {
-    setBounds(windowBounds(window, Date.now()));
-  }, [window]);
+  // A live range ends at the time it was chosen; readings after that extend the series in place.
+  const bounds = useMemo(() => windowBounds(window, Date.now()), [window]);
 
   return (
     <section class="panel" aria-labelledby="history-title">
