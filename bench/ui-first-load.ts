@@ -1,7 +1,7 @@
 /**
- * First-load benchmark of the web UI: the bytes a browser downloads for the page's JS and CSS, and the
- * time from the start of navigation to the first node card drawn, in Debian's headless Chromium
- * against the real front and hub.
+ * First-load benchmark of the web UI in Debian's headless Chromium against the real front and hub.
+ * It measures the bytes a browser downloads for the page's JS and CSS, and the time from the start
+ * of navigation to the first node card drawn.
  *
  *   node --import tsx bench/ui-first-load.ts --runs 10
  *
@@ -83,7 +83,7 @@ async function measureLoad(page: Page, url: string, reload: boolean): Promise<Lo
   };
 }
 
-/** One line of results; sizes only for cold loads, because a warm load reads the files from the cache. */
+/** Formats one line of results. Sizes appear only for cold loads, because a warm load reads the files from the cache. */
 function summarize(label: string, results: LoadResult[], withSizes: boolean): string {
   const times = Float64Array.from(results.map((result) => result.firstNodeMs)).sort();
   const first = results[0];

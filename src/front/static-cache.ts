@@ -13,8 +13,8 @@ const hashedAssetName = /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
 /**
  * Returns the Cache-Control header for a file of the built UI, given its path relative to the web
- * root. index.html, the manifest and the icons keep fixed names, so they are revalidated on each load;
- * otherwise a new release would stay invisible until the cache expired.
+ * root. index.html, the manifest and the icons keep fixed names, so they are revalidated on each load.
+ * Without that, a new release would stay invisible until the cache expired.
  */
 export function cacheControlFor(relativePath: string): string {
   const normalized = relativePath.split(path.sep).join('/');

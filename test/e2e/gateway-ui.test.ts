@@ -45,7 +45,7 @@ after(async () => {
 /**
  * Drops the console errors that Chromium logs for the node page's history and requests calls.
  * NOTE: the hub on this branch has no history or requests routes yet, so these calls get 404 and the
- * page says that the hub does not offer them.
+ * page states that the hub does not offer them.
  */
 function withoutMissingRoutes(problems: string[]): string[] {
   return problems.filter((problem) => problem !== 'console error: Failed to load resource: the server responded with a status of 404 (Not Found)');
@@ -289,7 +289,7 @@ test('admin manages users and tokens', async () => {
     const secret = (await waitForText(page.locator('[data-field="token-secret"]'), /\S{20,}/, 10_000)).trim();
     await page.locator('tr[data-token="backup-script"]').waitFor();
 
-    // The token works for a script, and the page forgets it once dismissed.
+    // The token works for a script, and the page drops it from the DOM once dismissed.
     const health = await stack.request('/api/nodes', { headers: { authorization: `Bearer ${secret}` } });
     assert.equal(health.status, 200);
     await page.getByRole('button', { name: 'I have copied it' }).click();

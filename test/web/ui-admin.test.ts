@@ -149,7 +149,7 @@ void test('admin manages users', async () => {
     await page.locator('tr[data-user="<b>bob</b>"]').waitFor();
     assert.equal(await page.locator('tr[data-user="<b>bob</b>"] td').first().textContent(), '<b>bob</b>');
     assert.equal(await page.locator('body b').count(), 0);
-    // Nobody removes themselves by accident.
+    // The signed-in admin gets no button to remove their own account.
     assert.equal(await page.getByRole('button', { name: 'Remove alice' }).count(), 0);
     assert.match((await page.locator('[data-field="config-note"]').textContent()) ?? '', /^No configuration key can be changed from this page yet\./);
 

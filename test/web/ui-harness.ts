@@ -123,7 +123,7 @@ export class UiSession {
 }
 
 /**
- * Routes that the node page calls on every visit, answered with empty results, so that tests about
+ * Adds the routes that the node page calls on every visit, with empty results, so that tests about
  * other parts of the page see no 404 errors. Tests add their own routes over these.
  */
 export function addQuietRoutes(api: ScriptedApi): void {

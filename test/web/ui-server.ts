@@ -230,7 +230,7 @@ export class ScriptedHub {
 }
 
 /**
- * An HTTP server on 127.0.0.1 that serves the built UI with the front's CSP, answers /api/ from the
+ * An HTTP server on 127.0.0.1 that serves the built UI with the front's CSP, serves /api/ from the
  * scripted REST API and passes /ws to the scripted hub.
  */
 export class UiServer {
@@ -312,7 +312,7 @@ export class UiServer {
   async #serveApi(request: IncomingMessage): Promise<ApiResponse> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     // The page requests /api/health before each reconnect, so that a browser renews its session. Like
-    // the real front, the scripted one answers 502 while the hub is down.
+    // the real front, the scripted one returns 502 while the hub is down.
     if (url.pathname === '/api/health') {
       return this.hub.running ? { status: 200, body: { status: 'ok' } } : { status: 502, body: { error: { code: 'HUB_UNAVAILABLE', message: 'the hub is not reachable' } } };
     }
@@ -329,7 +329,7 @@ export class UiServer {
         body = text;
       }
     }
-    // The path stays percent-encoded, as the hub's router sees it, so an encoded slash stays inside its segment.
+    // The path stays percent-encoded, as the hub's router receives it, so an encoded slash stays inside its segment.
     return this.api.handle({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, body });
   }
 

@@ -13,9 +13,9 @@ export interface ReceivedLinkStatus {
 }
 
 /**
- * State of the websocket to the hub, as the connection banner shows it. `blocked` means plain HTTPS
- * requests reach the hub but the websocket handshake keeps failing, which is what a proxy that does
- * not pass websockets causes; the page keeps retrying with backoff meanwhile.
+ * State of the websocket to the hub, as the connection banner shows it. `blocked` means that plain
+ * HTTPS requests reach the hub but the websocket handshake keeps failing, as behind a proxy that does
+ * not pass websockets. The page keeps retrying with backoff in that state too.
  */
 export type ConnectionPhase =
   | { phase: 'connecting' }

@@ -18,7 +18,7 @@ export async function logOut(): Promise<void> {
  * Makes one plain request before a websocket reconnect. After a restart of the front the session
  * cookie is unknown, and Safari never sends cached basic credentials on a websocket handshake. A
  * plain request does send them, so its response sets a new session cookie for the handshake.
- * Resolves true when the hub answered with a 2xx status.
+ * Resolves true when the response had a 2xx status.
  */
 export async function renewSession(): Promise<boolean> {
   try {

@@ -39,7 +39,7 @@ function compareNodes(order: SortOrder): (a: Node, b: Node) => number {
   }
 }
 
-/** The dashboard: the link panels, then one card per node with a filter, a sort order and a hidden-nodes toggle. */
+/** Renders the dashboard: the link panels, then one card per node with a filter, a sort order and a hidden-nodes toggle. */
 export function Dashboard({ store }: { store: HubStore }) {
   return (
     <>

@@ -8,7 +8,7 @@ import { batteryMetricName } from '../kinds.js';
 import type { RangeName } from '../history.js';
 import { StateTimeline } from './state-timeline.js';
 
-/** The first pinned numeric metric, else the first that is not the battery, else none. */
+/** Returns the metric a chart starts with: the first pinned numeric one, else the first that is not the battery. */
 function defaultChartMetrics(node: Node, numericNames: string[]): string[] {
   const battery = batteryMetricName(node.metrics);
   const first = node.pinned.find((name) => numericNames.includes(name)) ?? numericNames.find((name) => name !== battery) ?? numericNames[0];
@@ -30,7 +30,7 @@ function windowBounds(window: Window, now: number): { from: number; to: number }
 }
 
 /**
- * Graphs of a node's history: numeric metrics on one uPlot chart (the user picks which), text metrics
+ * Renders a node's history: numeric metrics on one uPlot chart (the user picks which), text metrics
  * as state timelines, a range picker, drag to zoom, live extension and CSV links.
  */
 export function HistorySection({ node }: { node: Node }) {
@@ -38,15 +38,16 @@ export function HistorySection({ node }: { node: Node }) {
     .filter(([, metric]) => typeof metric.value === 'number')
     .map(([name]) => name)
     .sort((a, b) => a.localeCompare(b));
+  // The type name (nodeType) is a label, not a state worth a timeline.
   const stateNames = Object.entries(node.metrics)
-    .filter(([, metric]) => typeof metric.value === 'string')
+    .filter(([name, metric]) => typeof metric.value === 'string' && name !== 'nodeType')
     .map(([name]) => name)
     .sort((a, b) => a.localeCompare(b));
 
   const [chosen, setChosen] = useState<string[] | null>(null);
   const selected = (chosen ?? defaultChartMetrics(node, numericNames)).filter((name) => numericNames.includes(name));
   const [window, setWindow] = useState<Window>({ range: 'day', zoom: null });
-  // A live range ends at the time it was chosen; readings after that extend the series in place.
+  // A live range ends when it was chosen, and readings after that extend the series in place.
   const bounds = useMemo(() => windowBounds(window, Date.now()), [window]);
 
   return (

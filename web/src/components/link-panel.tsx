@@ -5,7 +5,7 @@ import type { DropCounts, HubStore, ReceivedLinkStatus } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 import { RelativeTime } from './relative-time.js';
 
-/** One panel per radio gateway with its link state, line counters and warning, then the page's own drop count. */
+/** Renders one panel per radio gateway with its link state, line counters and warning, then the page's own drop count. */
 export function LinkPanels({ store }: { store: HubStore }) {
   const links = useObservable(store.links);
   const dropped = useObservable(store.dropped);

@@ -26,7 +26,7 @@ export function matchesLogFilter(entry: LogEntry, text: string, direction: Direc
   return [entry.text, entry.kind, entry.nodeId === null ? '' : String(entry.nodeId)].some((field) => field.toLowerCase().includes(needle));
 }
 
-/** The live log of radio lines and system events, newest first, with the link panels above it. */
+/** Renders the live log of radio lines and system events, newest first, with the link panels above it. */
 export function LogPage({ store, connection }: { store: HubStore; connection: HubConnection }) {
   const entries = useObservable(store.logEntries);
   const links = useObservable(store.links);

@@ -26,8 +26,9 @@ export function cardMetricNames(node: Node): string[] {
   if (pinned.length > 0) {
     return pinned;
   }
+  // The battery has its own field, and the type name (nodeType) is the card's subtitle.
   return Object.keys(node.metrics)
-    .filter((name) => name !== battery)
+    .filter((name) => name !== battery && name !== 'nodeType')
     .sort((a, b) => a.localeCompare(b))
     .slice(0, defaultCardMetrics);
 }

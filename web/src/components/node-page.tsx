@@ -12,7 +12,7 @@ import { NodeManage } from './node-manage.js';
 import { NodeRequests } from './node-requests.js';
 import { RelativeTime } from './relative-time.js';
 
-/** The page of one node: facts, every metric, graphs, controls, requests and management. */
+/** Renders the page of one node: facts, every metric, graphs, controls, requests and management. */
 export function NodePage({ store, connection, nodeId }: { store: HubStore; connection: HubConnection; nodeId: number }) {
   useObservable(store.nodeIds);
   const synced = useObservable(store.synced);

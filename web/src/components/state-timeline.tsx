@@ -17,7 +17,7 @@ function stateClass(state: string | null): string {
 }
 
 /**
- * A bar of the states a text metric went through, each stretch as wide as its share of the range,
+ * Renders a bar of the states a text metric went through, each stretch as wide as its share of the range,
  * followed by the list of changes for screen readers and exact times.
  */
 export function StateTimeline({ series, end }: { series: Extract<HistorySeries, { kind: 'state' }>; end: number }) {
