@@ -338,6 +338,11 @@ test('dashboard and node page fit phone and desktop', async () => {
     await openNodePage(page, 81);
     assert.equal(await waitForText(page.locator('#node-page-title'), 'Node 81'), 'Node 81');
     assert.equal(await page.getByRole('button', { name: 'Open' }).count(), 1);
+    // The hub on this branch has neither history nor requests, and the page says so instead of failing.
+    const missingHistory = 'History not available: this hub does not keep a history of readings.';
+    assert.equal(await waitForText(page.locator('[data-metric-timeline="state"] .form-error'), missingHistory), missingHistory);
+    const missingRequests = 'Could not load older requests: this hub does not offer requests.';
+    assert.equal(await waitForText(page.getByRole('region', { name: 'Requests' }).locator('.form-error'), missingRequests), missingRequests);
     for (const [name, viewport] of Object.entries(screenshotSizes)) {
       await page.setViewportSize(viewport);
       assert.equal(await horizontalOverflow(page), 0, name);
