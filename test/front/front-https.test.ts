@@ -124,6 +124,12 @@ void describe('front HTTPS server', () => {
     }
   });
 
+  void test('manifest has its media type', async () => {
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/manifest.webmanifest', headers: goodAuth });
+    assert.equal(response.status, 200);
+    assert.match(String(response.headers['content-type']), /^application\/manifest\+json/);
+  });
+
   void test('404 JSON for an unknown file', async () => {
     const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/missing.js', headers: goodAuth });
     assert.equal(response.status, 404);

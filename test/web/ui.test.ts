@@ -1,10 +1,11 @@
 // Browser tests of the dashboard, the connection banner and the page shell: real headless Chromium
 // against the built dist/web, served with the front's Content-Security-Policy, talking to a scripted hub.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
+import { cacheControlFor } from '../../src/front/static-cache.js';
 import {
   artifactsDir,
   banner,
@@ -529,4 +530,18 @@ void test('first load leaves uPlot out', async () => {
   // uPlot's own class names appear only in its chunk, which the node page imports on demand.
   assert.doesNotMatch(code, /u-legend/);
   assert.doesNotMatch(html, /modulepreload[^>]*chart/);
+});
+
+void test('built files get cache headers', async () => {
+  // Every file Vite writes under assets/ carries a content hash, so each must be cached for a year,
+  // and every fixed name must be revalidated. A change in Vite's naming would break one of the two.
+  const assets = await readdir(join(distDir, 'assets'));
+  assert.ok(assets.length > 2);
+  for (const file of assets) {
+    assert.equal(cacheControlFor(`assets/${file}`), 'public, max-age=31536000, immutable', file);
+  }
+  for (const file of ['index.html', 'manifest.webmanifest', 'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon.svg']) {
+    await access(join(distDir, file));
+    assert.equal(cacheControlFor(file), 'no-cache', file);
+  }
 });
