@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { commandRequestMessage, nodeUpdateBody, requestCreateBody } from '../../src/protocol/index.js';
+import { commandRequestMessage, logSubscribeMessage, nodeUpdateBody, requestCreateBody } from '../../src/protocol/index.js';
 import type { HistorySeries, Node, NodeRequest } from '../../src/protocol/index.js';
 import { addQuietRoutes, artifactsDir, horizontalOverflow, minutesAgo, nodeCard, nodePage, pageMetricValue, sampleNode, secondsAgo, snapshot, UiSession, waitForText, waitUntil } from './ui-harness.js';
 import type { ApiRequest } from './ui-server.js';
@@ -103,7 +103,7 @@ void test('garage controls send commands', async () => {
     peer.send(snapshot('operator', [garageNode()]));
     await page.getByRole('button', { name: 'Open', exact: true }).click();
 
-    const opened = commandRequestMessage.safeParse(await peer.nextMessage());
+    const opened = commandRequestMessage.safeParse(await peer.nextCommand());
     assert.equal(opened.success, true);
     assert.equal(opened.data?.nodeId, 14);
     assert.equal(opened.data?.payload, 'OPN');
@@ -117,14 +117,14 @@ void test('garage controls send commands', async () => {
     assert.equal(await waitForText(status, 'Sent "OPN".'), 'Sent "OPN".');
 
     await page.getByRole('button', { name: 'Close', exact: true }).click();
-    const closed = commandRequestMessage.safeParse(await peer.nextMessage());
+    const closed = commandRequestMessage.safeParse(await peer.nextCommand());
     assert.equal(closed.data?.payload, 'CLS');
 
     // The raw command box, by keyboard.
     const input = page.getByLabel('Command to node 14');
     await input.fill('BAD');
     await input.press('Enter');
-    const raw = commandRequestMessage.safeParse(await peer.nextMessage());
+    const raw = commandRequestMessage.safeParse(await peer.nextCommand());
     assert.equal(raw.data?.payload, 'BAD');
     peer.send({ type: 'error', id: raw.data?.id ?? '', error: { code: 'PROTOCOL_INVALID_COMMAND', message: 'The moteino dialect has no command "BAD".' } });
     const expected = 'Not sent: The moteino dialect has no command "BAD".';
@@ -236,7 +236,9 @@ void test('history chart draws and zooms', async () => {
     // The state timeline shows every change as text.
     const timeline = page.locator('[data-metric-timeline="state"]');
     // The node's current reading (CLOSED, 30 s ago) differs from the last change, so it extends the timeline.
-    assert.deepEqual(await timeline.locator('.timeline-segment').allTextContents(), ['CLOSED', 'OPEN', '<b>CLOSED</b>', 'CLOSED']);
+    const segments = timeline.locator('.timeline-segment');
+    await waitUntil(async () => (await segments.count()) === 4);
+    assert.deepEqual(await segments.allTextContents(), ['CLOSED', 'OPEN', '<b>CLOSED</b>', 'CLOSED']);
     assert.match((await timeline.locator('.state-changes').textContent()) ?? '', /OPEN.*<b>CLOSED<\/b>/s);
     assert.equal(await page.locator('body b').count(), 0);
     assert.deepEqual(problems, []);
@@ -428,4 +430,51 @@ void test('node page source stays small', async () => {
   // The chart chunk is built apart from the entry: the node page loads it only when a chart is drawn.
   const html = await readFile(join(artifactsDir, '..', 'dist', 'web', 'index.html'), 'utf8');
   assert.doesNotMatch(html, /chart-/);
+});
+
+void test('node events come from the log', async () => {
+  const { page, peer, problems } = await session.openPage('#/node/14');
+  try {
+    peer.send(snapshot('operator', [garageNode(), sampleNode(3, 20)]));
+    const subscribe = logSubscribeMessage.safeParse(await peer.nextMessage());
+    assert.equal(subscribe.data?.enabled, true);
+    const time = new Date().toISOString();
+    peer.send({
+      type: 'log',
+      entries: [
+        { time, gateway: 'radio', direction: 'in', kind: 'packet', nodeId: 14, text: '[14] STS:OPN SS:-55' },
+        { time, gateway: 'radio', direction: 'in', kind: 'packet', nodeId: 3, text: '[3] C:20 SS:-60' },
+        { time, gateway: 'radio', direction: 'out', kind: 'command', nodeId: 14, text: '14:<b>CLS</b>' },
+      ],
+    });
+
+    const events = page.getByRole('region', { name: 'Recent events' }).locator('.log-text');
+    assert.equal(await waitForText(events.first(), '14:<b>CLS</b>'), '14:<b>CLS</b>');
+    assert.deepEqual(await events.allTextContents(), ['14:<b>CLS</b>', '[14] STS:OPN SS:-55']);
+    assert.equal(await page.locator('body b').count(), 0);
+
+    // The log page shares the subscription, so moving there sends nothing; leaving both ends it.
+    await page.evaluate('window.location.hash = "#/log"');
+    await waitForText(page.locator('#log-title'), 'Live log');
+    await page.evaluate('window.location.hash = "#/"');
+    const unsubscribe = logSubscribeMessage.safeParse(await peer.nextMessage());
+    assert.equal(unsubscribe.data?.enabled, false);
+    assert.equal(await peer.nextMessage(300).catch(() => null), null);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+void test('viewer node page has no events', async () => {
+  const { page, peer, problems } = await session.openPage('#/node/14');
+  try {
+    peer.send(snapshot('viewer', [garageNode()]));
+    await waitForText(page.locator('#node-page-title'), 'Garage');
+    assert.equal(await page.getByRole('region', { name: 'Recent events' }).count(), 0);
+    assert.equal(await peer.nextMessage(300).catch(() => null), null);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
 });

@@ -169,6 +169,19 @@ export class HubPeer {
   async nextMessage(timeoutMs = 5000): Promise<unknown> {
     return this.#messages.next(timeoutMs, 'a message from the page');
   }
+
+  /**
+   * Returns the next message that is not a live log subscription. An operator's node page subscribes
+   * to the log for its events, so those messages come between the commands a test waits for.
+   */
+  async nextCommand(timeoutMs = 5000): Promise<unknown> {
+    for (;;) {
+      const message = await this.nextMessage(timeoutMs);
+      if ((message as { type?: unknown } | null)?.type !== 'subscribeLog') {
+        return message;
+      }
+    }
+  }
 }
 
 /**

@@ -23,8 +23,11 @@ export class HubConnection {
    * something between the browser and the hub (a proxy) does not pass websockets.
    */
   #blockedHandshakes = 0;
-  /** Whether the live log is wanted, so that it is subscribed again after a reconnect. */
-  #logWanted = false;
+  /** Views that show the live log; the subscription lasts while any is open, reconnects included. */
+  #logViews = 0;
+  /** Whether the last subscribeLog message on the current socket enabled the log. */
+  #logSubscribed = false;
+  #logReleaseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(url: string, store: HubStore) {
     this.#url = url;
@@ -74,21 +77,45 @@ export class HubConnection {
     socket.send(JSON.stringify(message));
   }
 
-  /** Starts (true) or stops (false) the live log; the choice survives reconnects. */
-  subscribeLog(enabled: boolean): void {
-    this.#logWanted = enabled;
-    if (!enabled) {
-      this.#store.clearLog();
-    }
-    this.#sendLogSubscription();
+  /**
+   * Subscribes to the live log for one view (the log page, a node's events) and returns the function
+   * that ends it. It sends subscribeLog only when the first view opens and after the last one closed.
+   */
+  retainLog(): () => void {
+    this.#logViews += 1;
+    clearTimeout(this.#logReleaseTimer);
+    this.#updateLogSubscription();
+    let released = false;
+    return () => {
+      if (released) {
+        return;
+      }
+      released = true;
+      this.#logViews -= 1;
+      // Moving from one log view to another unmounts the first before the second mounts, so the
+      // unsubscribe waits a moment and a view that opens meanwhile keeps the subscription.
+      clearTimeout(this.#logReleaseTimer);
+      this.#logReleaseTimer = setTimeout(() => {
+        this.#updateLogSubscription();
+      }, 0);
+    };
   }
 
-  #sendLogSubscription(): void {
+  /** Sends subscribeLog when the wanted state differs from the last one sent on this socket. */
+  #updateLogSubscription(): void {
+    const wanted = this.#logViews > 0;
+    if (wanted === this.#logSubscribed) {
+      return;
+    }
     const socket = this.#socket;
     if (socket === null || socket.readyState !== WebSocket.OPEN) {
       return;
     }
-    const message: ClientMessage = { type: 'subscribeLog', id: `log-${this.#nextCommandNumber}`, enabled: this.#logWanted };
+    if (!wanted) {
+      this.#store.clearLog();
+    }
+    this.#logSubscribed = wanted;
+    const message: ClientMessage = { type: 'subscribeLog', id: `log-${this.#nextCommandNumber}`, enabled: wanted };
     this.#nextCommandNumber += 1;
     socket.send(JSON.stringify(message));
   }
@@ -103,9 +130,9 @@ export class HubConnection {
       opened = true;
       this.#blockedHandshakes = 0;
       this.#store.connection.set({ phase: 'open' });
-      if (this.#logWanted) {
-        this.#sendLogSubscription();
-      }
+      // A new socket starts without a subscription.
+      this.#logSubscribed = false;
+      this.#updateLogSubscription();
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       this.#receive(event.data);
@@ -126,8 +153,8 @@ export class HubConnection {
   }
 
   /**
-   * Tells a hub that is down (the health request fails too) from a path that blocks websockets (the
-   * health request succeeds), then schedules the next attempt.
+   * Distinguishes a hub that is down (the health request fails too) from a path that blocks websockets
+   * (the health request succeeds), then schedules the next attempt.
    */
   async #checkHandshakeFailure(): Promise<void> {
     const httpWorks = await renewSession();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { LogEntry } from '../../../src/protocol/index.js';
 import type { HubConnection } from '../hub-connection.js';
 import type { HubStore } from '../hub-store.js';
@@ -36,12 +36,8 @@ export function LogPage({ store, connection }: { store: HubStore; connection: Hu
   const [paused, setPaused] = useState(false);
   const [frozen, setFrozen] = useState<readonly LogEntry[]>([]);
 
-  useEffect(() => {
-    connection.subscribeLog(true);
-    return () => {
-      connection.subscribeLog(false);
-    };
-  }, [connection]);
+  // A layout effect, like the node page's events, so moving between the two keeps the subscription.
+  useLayoutEffect(() => connection.retainLog(), [connection]);
 
   const source = paused ? frozen : entries;
   const matching = source.filter((entry) => matchesLogFilter(entry, text, direction, gateway));

@@ -8,6 +8,7 @@ import { useObservable } from '../observable.js';
 import type { Observable } from '../observable.js';
 import { HistorySection } from './history-section.js';
 import { NodeControls } from './node-controls.js';
+import { NodeEvents } from './node-events.js';
 import { NodeManage } from './node-manage.js';
 import { NodeRequests } from './node-requests.js';
 import { RelativeTime } from './relative-time.js';
@@ -69,6 +70,7 @@ function NodeDetails({ node: observable, store, connection }: { node: Observable
       {operator && <NodeControls node={node} store={store} connection={connection} />}
       <HistorySection node={node} />
       <NodeRequests nodeId={node.id} store={store} />
+      {operator && <NodeEvents nodeId={node.id} store={store} connection={connection} />}
       {operator && <NodeManage key={node.id} node={node} store={store} user={user} />}
     </article>
   );
