@@ -16,6 +16,7 @@ import { errorBody } from './error-body.js';
 import type { HubProxy, ProxyIdentity } from './hub-proxy.js';
 import { checkHost, checkOrigin, needsOriginCheck } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
+import { cacheControlFor } from './static-cache.js';
 import { expiredSessionCookie } from './session-cookie.js';
 
 export interface HttpsAppOptions {
@@ -130,7 +131,16 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
   });
 
   if (existsSync(path.join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: path.resolve(options.webRoot), index: 'index.html' });
+    const root = path.resolve(options.webRoot);
+    await app.register(fastifyStatic, {
+      root,
+      index: 'index.html',
+      // The plugin's own header would give every file the same max-age; setHeaders sets one per file.
+      cacheControl: false,
+      setHeaders: (reply, filePath) => {
+        reply.header('cache-control', cacheControlFor(path.relative(root, filePath)));
+      },
+    });
   } else {
     logger.warn({ webRoot: options.webRoot }, 'the web UI is not built, so the front serves a 503 page until `npm run build` and a restart');
     app.get('/*', (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send(notBuiltPage));

@@ -16,6 +16,8 @@ export const testUser = 'alice';
 export const testPassword = 'correct horse battery';
 export const testSecret = 'test-proxy-secret-0123456789';
 export const indexHtml = '<!doctype html><title>Gatehouse</title>';
+/** A bundle name in Vite's `<name>-<hash>.js` form, under assets/ in the test web root. */
+export const hashedAssetName = 'index-B4xY12_z.js';
 
 /** The one user of the tests; a real verifier checks the users file instead. */
 export const testVerifier: CredentialVerifier = {
@@ -119,6 +121,8 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
     await mkdir(path.join(webRoot, 'assets'), { recursive: true });
     await writeFile(path.join(webRoot, 'index.html'), indexHtml);
     await writeFile(path.join(webRoot, 'assets', 'app.js'), 'console.log("ui");\n');
+    await writeFile(path.join(webRoot, 'assets', hashedAssetName), 'console.log("hashed");\n');
+    await writeFile(path.join(webRoot, 'manifest.webmanifest'), '{"name":"Gatehouse"}\n');
   }
 
   const front = await startFront({

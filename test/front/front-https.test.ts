@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 
-import { basicHeader, indexHtml, requestHttps, startStandInHub, startTestFront, testPassword, testUser, type StandInHub, type TestFront } from './front-harness.js';
+import { basicHeader, hashedAssetName, indexHtml, requestHttps, startStandInHub, startTestFront, testPassword, testUser, type StandInHub, type TestFront } from './front-harness.js';
 import { findClosedPort } from './helpers.js';
 
 const expectedPolicy =
@@ -107,6 +107,27 @@ void describe('front HTTPS server', () => {
     const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/assets/app.js', headers: goodAuth });
     assert.equal(response.status, 200);
     assert.equal(response.body, 'console.log("ui");\n');
+  });
+
+  void test('hashed assets cached for a year', async () => {
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: `/assets/${hashedAssetName}`, headers: goodAuth });
+    assert.equal(response.status, 200);
+    assert.equal(response.body, 'console.log("hashed");\n');
+    assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+
+  void test('index and manifest revalidated', async () => {
+    for (const file of ['/', '/index.html', '/manifest.webmanifest', '/assets/app.js']) {
+      const response = await requestHttps(running.front.httpsPort, running.cert, { path: file, headers: goodAuth });
+      assert.equal(response.status, 200, file);
+      assert.equal(response.headers['cache-control'], 'no-cache', file);
+    }
+  });
+
+  void test('manifest has its media type', async () => {
+    const response = await requestHttps(running.front.httpsPort, running.cert, { path: '/manifest.webmanifest', headers: goodAuth });
+    assert.equal(response.status, 200);
+    assert.match(String(response.headers['content-type']), /^application\/manifest\+json/);
   });
 
   void test('404 JSON for an unknown file', async () => {

@@ -21,7 +21,62 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
+
+/** One REST request the page made to the scripted hub. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+}
+
+/** A REST route of the scripted hub: returns the response, or undefined to pass to the next route. */
+export type ApiHandler = (request: ApiRequest) => ApiResponse | undefined;
+
+/**
+ * The hub's REST API as the tests script it: each test adds handlers, every request is recorded, and a
+ * request that no handler takes gets the hub's 404 error body.
+ */
+export class ScriptedApi {
+  readonly requests: ApiRequest[] = [];
+  #handlers: ApiHandler[] = [];
+
+  /** Adds a handler for `method` and an exact path or a path pattern. Later handlers win. */
+  on(method: string, path: string | RegExp, respond: (request: ApiRequest) => ApiResponse): void {
+    this.#handlers.unshift((request) => {
+      const pathMatches = typeof path === 'string' ? request.path === path : path.test(request.path);
+      return request.method === method && pathMatches ? respond(request) : undefined;
+    });
+  }
+
+  reset(): void {
+    this.#handlers = [];
+    this.requests.length = 0;
+  }
+
+  /** Returns the recorded requests with this method whose path matches. */
+  requestsTo(method: string, path: string | RegExp): ApiRequest[] {
+    return this.requests.filter((request) => request.method === method && (typeof path === 'string' ? request.path === path : path.test(request.path)));
+  }
+
+  handle(request: ApiRequest): ApiResponse {
+    this.requests.push(request);
+    for (const handler of this.#handlers) {
+      const response = handler(request);
+      if (response !== undefined) {
+        return response;
+      }
+    }
+    return { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: `nothing at ${request.method} ${request.path}` } } };
+  }
+}
 
 /** Rejects after `ms` milliseconds with a message naming what did not happen. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -57,7 +112,20 @@ class WaitQueue<T> {
     if (item !== undefined) {
       return item;
     }
-    return withTimeout(new Promise<T>((resolve) => this.#waiters.push(resolve)), timeoutMs, what);
+    let waiter: ((item: T) => void) | undefined;
+    const arrival = new Promise<T>((resolve) => {
+      waiter = resolve;
+      this.#waiters.push(resolve);
+    });
+    try {
+      return await withTimeout(arrival, timeoutMs, what);
+    } finally {
+      // A consumer that timed out must not swallow the next item meant for a later consumer.
+      const index = this.#waiters.indexOf(waiter as (item: T) => void);
+      if (index !== -1) {
+        this.#waiters.splice(index, 1);
+      }
+    }
   }
 }
 
@@ -100,6 +168,19 @@ export class HubPeer {
 
   async nextMessage(timeoutMs = 5000): Promise<unknown> {
     return this.#messages.next(timeoutMs, 'a message from the page');
+  }
+
+  /**
+   * Returns the next message that is not a live log subscription. An operator's node page subscribes
+   * to the log for its events, so those messages come between the commands a test waits for.
+   */
+  async nextCommand(timeoutMs = 5000): Promise<unknown> {
+    for (;;) {
+      const message = await this.nextMessage(timeoutMs);
+      if ((message as { type?: unknown } | null)?.type !== 'subscribeLog') {
+        return message;
+      }
+    }
   }
 }
 
@@ -161,15 +242,37 @@ export class ScriptedHub {
   }
 }
 
-/** An HTTP server on 127.0.0.1 that serves the built UI with the front's CSP and passes /ws to the hub. */
+/**
+ * An HTTP server on 127.0.0.1 that serves the built UI with the front's CSP, serves /api/ from the
+ * scripted REST API and passes /ws to the scripted hub.
+ */
 export class UiServer {
   readonly hub = new ScriptedHub();
+  readonly api = new ScriptedApi();
+  /**
+   * When true, websocket upgrades get 400 while plain requests still work, as behind a proxy that does
+   * not pass websockets.
+   */
+  blockWebsockets = false;
   readonly #root: string;
   readonly #server: Server;
 
   constructor(root: string) {
     this.#root = normalize(root);
     this.#server = createServer((request, response) => {
+      const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+      if (pathname.startsWith('/api/')) {
+        void this.#serveApi(request).then(
+          ({ status, body }) => {
+            response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+            response.end(body === undefined ? undefined : JSON.stringify(body));
+          },
+          () => {
+            response.writeHead(500).end();
+          },
+        );
+        return;
+      }
       void this.#serveFile(request.url ?? '/').then(
         ({ status, type, body }) => {
           response.writeHead(status, {
@@ -188,6 +291,10 @@ export class UiServer {
       socket.on('error', () => undefined);
       if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (this.blockWebsockets) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
       this.hub.handleUpgrade(request, socket, head);
@@ -215,12 +322,32 @@ export class UiServer {
     });
   }
 
+  async #serveApi(request: IncomingMessage): Promise<ApiResponse> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    // The page requests /api/health before each reconnect, so that a browser renews its session. Like
+    // the real front, the scripted one returns 502 while the hub is down.
+    if (url.pathname === '/api/health') {
+      return this.hub.running ? { status: 200, body: { status: 'ok' } } : { status: 502, body: { error: { code: 'HUB_UNAVAILABLE', message: 'the hub is not reachable' } } };
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) {
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = undefined;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    // The path stays percent-encoded, as the hub's router receives it, so an encoded slash stays inside its segment.
+    return this.api.handle({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, body });
+  }
+
   async #serveFile(rawUrl: string): Promise<{ status: number; type: string; body: Buffer | string }> {
     const pathname = decodeURIComponent(new URL(rawUrl, 'http://127.0.0.1').pathname);
-    // The page requests /api/health before each reconnect, so that a browser renews its session.
-    if (pathname === '/api/health') {
-      return { status: 200, type: 'application/json', body: '{"status":"ok"}' };
-    }
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = normalize(join(this.#root, relative));
     if (!file.startsWith(this.#root + sep)) {

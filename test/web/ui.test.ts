@@ -1,196 +1,55 @@
-// Browser tests of the web UI: real headless Chromium (Debian's) against the built dist/web, served with
-// the front's Content-Security-Policy, talking to a scripted hub over a real websocket.
+// Browser tests of the dashboard, the connection banner and the page shell: real headless Chromium
+// against the built dist/web, served with the front's Content-Security-Policy, talking to a scripted hub.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { commandRequestMessage, nodeSchema } from '../../src/protocol/index.js';
-import type { LinkStatus, Node, Role, ServerMessage } from '../../src/protocol/index.js';
-import { UiServer } from './ui-server.js';
-import type { HubPeer } from './ui-server.js';
+import { cacheControlFor } from '../../src/front/static-cache.js';
+import {
+  artifactsDir,
+  banner,
+  distDir,
+  horizontalOverflow,
+  metricValue,
+  minutesAgo,
+  nodeCard,
+  openLink,
+  pageMetricValue,
+  sampleNode,
+  secondsAgo,
+  snapshot,
+  UiSession,
+  waitForText,
+} from './ui-harness.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const distDir = join(repoRoot, 'dist', 'web');
-const artifactsDir = join(repoRoot, 'test-artifacts');
+let session: UiSession;
 
-/** Chromium flags for a quiet, offline headless run as root in a container. */
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-let server: UiServer;
-let context: BrowserContext;
-let userDataDir: string;
-/** Console errors, page errors, dialogs and CSP violations, per page. */
-const problemsByPage = new WeakMap<Page, string[]>();
-
-/** Builds dist/web when it is missing. `npm test` builds it anyway before running the tests. */
-async function ensureBuilt(): Promise<void> {
-  try {
-    await access(join(distDir, 'index.html'));
-  } catch {
-    const vite = join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-    await promisify(execFile)(process.execPath, [vite, 'build'], { cwd: repoRoot, timeout: 60_000 });
-  }
+/** Returns the data-metric attribute of each row, run in the page. */
+function metricNamesOf(rows: unknown[]): string[] {
+  return rows.map((row) => (row as { dataset: { metric: string } }).dataset.metric);
 }
 
 before(async () => {
-  await ensureBuilt();
-  await mkdir(artifactsDir, { recursive: true });
-  server = new UiServer(distDir);
-  await server.listen();
-
-  userDataDir = await mkdtemp(join(tmpdir(), 'gatehouse-ui-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 1280, height: 800 },
-    timeout: 30_000,
-  });
-  context.setDefaultTimeout(5000);
-  await context.exposeBinding('reportCspViolation', ({ page }, text: unknown) => {
-    problemsByPage.get(page)?.push(`CSP violation: ${String(text)}`);
-  });
-  await context.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) => {
-      window.reportCspViolation(event.violatedDirective + ' blocked ' + event.blockedURI);
-    });`,
-  });
+  session = await UiSession.start();
 });
 
 after(async () => {
-  await context?.close();
-  await server?.close();
-  if (userDataDir !== undefined) {
-    await rm(userDataDir, { recursive: true, force: true });
-  }
+  await session?.close();
 });
 
-function minutesAgo(minutes: number): string {
-  return new Date(Date.now() - minutes * 60_000).toISOString();
-}
-
-function secondsAgo(seconds: number): string {
-  return new Date(Date.now() - seconds * 1000).toISOString();
-}
-
-function openLink(): LinkStatus {
-  return {
-    gateway: 'radio',
-    dialect: 'moteino',
-    warning: null,
-    state: 'open',
-    port: '/dev/ttyUSB0',
-    since: minutesAgo(5),
-    reason: null,
-    retryInMs: null,
-    linesRead: 42,
-    dropped: {},
-  };
-}
-
-function sampleNode(id: number, temperature: number | string): Node {
-  return nodeSchema.parse({
-    id,
-    lastSeen: secondsAgo(12),
-    rssi: -67,
-    packets: 10,
-    metrics: {
-      temperature: { value: temperature, unit: '°C', time: secondsAgo(12) },
-      battery: { value: 3.1, unit: 'V', time: minutesAgo(3) },
-    },
-  });
-}
-
-function snapshot(role: Role, nodes: Node[], name = 'alice'): ServerMessage {
-  return { type: 'snapshot', user: { name, role }, links: [openLink()], nodes, requests: [] };
-}
-
-interface OpenedPage {
-  page: Page;
-  peer: HubPeer;
-  problems: string[];
-}
-
-/** Opens the UI in a new tab and returns it with the hub's end of its websocket. */
-async function openPage(): Promise<OpenedPage> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  problemsByPage.set(page, problems);
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => {
-    problems.push(`page error: ${error.message}`);
-  });
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(server.url);
-  const peer = await server.hub.nextPeer();
-  return { page, peer, problems };
-}
-
-type TextCheck = string | RegExp | ((text: string) => boolean);
-
-function textMatches(text: string, expected: TextCheck): boolean {
-  if (typeof expected === 'string') {
-    return text === expected;
-  }
-  return expected instanceof RegExp ? expected.test(text) : expected(text);
-}
-
-/** Polls the text of `locator` until it matches `expected` or the time runs out, and returns the last text read. */
-async function waitForText(locator: Locator, expected: TextCheck, timeoutMs = 5000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
-    if (textMatches(text, expected) || Date.now() >= deadline) {
-      return text;
-    }
-    await delay(50);
-  }
-}
-
-function banner(page: Page): Locator {
-  return page.locator('.banners [role="status"]');
-}
-
-function nodeCard(page: Page, id: number): Locator {
-  return page.getByRole('article', { name: `Node ${id}`, exact: true });
-}
-
-function metricValue(page: Page, id: number, metric: string): Locator {
-  return nodeCard(page, id).locator(`tr[data-metric="${metric}"] .metric-value`);
-}
-
 void test('snapshot shows nodes and user', async () => {
-  const { page, peer, problems } = await openPage();
+  const { page, peer, problems } = await session.openPage();
   try {
     peer.send(snapshot('operator', [sampleNode(3, 21.5), sampleNode(7, 19)]));
 
     assert.equal(await waitForText(metricValue(page, 3, 'temperature'), '21.5 °C'), '21.5 °C');
     assert.equal(await metricValue(page, 7, 'temperature').textContent(), '19 °C');
+    assert.equal(await nodeCard(page, 3).locator('h3').textContent(), 'Node 3');
     assert.equal(await page.locator('.user-name').textContent(), 'alice');
     assert.equal(await page.locator('.role').textContent(), 'operator');
     assert.equal(await nodeCard(page, 3).locator('[data-field="rssi"]').textContent(), '-67 dBm');
+    assert.equal(await nodeCard(page, 3).locator('[data-field="battery"]').textContent(), '3.1 V');
     assert.equal(await page.locator('[data-field="link-state"]').textContent(), 'open');
     assert.equal(await waitForText(banner(page), 'Connected to the hub.'), 'Connected to the hub.');
 
@@ -206,8 +65,108 @@ void test('snapshot shows nodes and user', async () => {
   }
 });
 
+void test('card shows name, kind and state', async () => {
+  const { page, peer, problems } = await session.openPage();
+  try {
+    const garage = sampleNode(14, 18, { name: 'Garage door', kind: 'GarageMote', batteryLow: true });
+    garage.metrics['state'] = { value: 'CLOSED', unit: null, time: secondsAgo(30) };
+    const sleepy = sampleNode(21, 5, { offline: true, lastSeen: minutesAgo(180) });
+    peer.send(snapshot('viewer', [garage, sleepy]));
+
+    const card = nodeCard(page, 14);
+    assert.equal(await waitForText(card.locator('h3'), 'Garage door'), 'Garage door');
+    assert.equal(await card.locator('.node-subtitle').textContent(), 'Node 14 · GarageMote');
+    assert.match((await card.locator('img.kind-icon').getAttribute('src')) ?? '', /\/assets\/garage-[\w-]+\.svg$/);
+    assert.equal(await card.locator('[data-field="battery"]').textContent(), '3.1 V (low)');
+    assert.equal(await card.locator('.badge').count(), 0);
+
+    const offline = nodeCard(page, 21);
+    assert.equal(await offline.getAttribute('class'), 'node node-offline');
+    assert.equal(await offline.locator('.badge').textContent(), 'Offline');
+    assert.equal(await offline.locator('[data-field="last-seen"]').textContent(), '3 h ago');
+    assert.match((await offline.locator('img.kind-icon').getAttribute('src')) ?? '', /\/assets\/generic-[\w-]+\.svg$/);
+    // The kind icon loads as a file from 'self', which the CSP allows.
+    const loaded = await card.locator('img.kind-icon').evaluate((image) => {
+      const { complete, naturalWidth } = image as unknown as { complete: boolean; naturalWidth: number };
+      return complete && naturalWidth > 0;
+    });
+    assert.equal(loaded, true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+void test('pinned metrics replace the defaults', async () => {
+  const { page, peer, problems } = await session.openPage();
+  try {
+    const weather = sampleNode(5, 20, { pinned: ['pressure', 'missing'] });
+    weather.metrics['humidity'] = { value: 40, unit: '%', time: secondsAgo(5) };
+    weather.metrics['pressure'] = { value: 1013, unit: 'hPa', time: secondsAgo(5) };
+    weather.metrics['dewPoint'] = { value: 8, unit: '°C', time: secondsAgo(5) };
+    weather.metrics['uv'] = { value: 2, unit: null, time: secondsAgo(5) };
+    const plain = sampleNode(6, 20);
+    plain.metrics = { ...weather.metrics };
+    peer.send(snapshot('viewer', [weather, plain]));
+
+    await waitForText(metricValue(page, 5, 'pressure'), '1013 hPa');
+    const pinnedRows = await nodeCard(page, 5).locator('tr[data-metric]').evaluateAll(metricNamesOf);
+    assert.deepEqual(pinnedRows, ['pressure']);
+    // Without pins: the first four by name, battery left to its own field.
+    const defaultRows = await nodeCard(page, 6).locator('tr[data-metric]').evaluateAll(metricNamesOf);
+    assert.deepEqual(defaultRows, ['dewPoint', 'humidity', 'pressure', 'temperature']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+void test('filter, sort and hidden toggle', async () => {
+  const { page, peer, problems } = await session.openPage();
+  try {
+    peer.send(
+      snapshot('viewer', [
+        sampleNode(3, 1, { name: 'Kitchen', rssi: -80, lastSeen: minutesAgo(10) }),
+        sampleNode(7, 2, { name: 'Attic', rssi: -40, lastSeen: minutesAgo(1) }),
+        sampleNode(9, 3, { name: 'Basement', hidden: true, rssi: -60, lastSeen: minutesAgo(5) }),
+        sampleNode(12, 4, { rssi: null, kind: 'WaterMeter' }),
+      ]),
+    );
+    const titles = page.locator('article.node h3');
+    await waitForText(nodeCard(page, 12).locator('h3'), 'Node 12');
+    assert.deepEqual(await titles.allTextContents(), ['Kitchen', 'Attic', 'Node 12']);
+
+    const sort = page.getByLabel('Sort by');
+    await sort.selectOption('name');
+    assert.deepEqual(await titles.allTextContents(), ['Attic', 'Kitchen', 'Node 12']);
+    await sort.selectOption('rssi');
+    assert.deepEqual(await titles.allTextContents(), ['Attic', 'Kitchen', 'Node 12']);
+    await sort.selectOption('lastSeen');
+    assert.deepEqual(await titles.allTextContents(), ['Node 12', 'Attic', 'Kitchen']);
+
+    const toggle = page.getByLabel(/Show hidden nodes/);
+    assert.equal(await toggle.locator('..').textContent(), 'Show hidden nodes (1)');
+    await toggle.check();
+    assert.deepEqual(await titles.allTextContents(), ['Node 12', 'Attic', 'Basement', 'Kitchen']);
+    assert.equal(await nodeCard(page, 9).locator('.badge').textContent(), 'Hidden');
+
+    const filter = page.getByLabel('Filter');
+    await filter.fill('water');
+    assert.deepEqual(await titles.allTextContents(), ['Node 12']);
+    await filter.fill('BASE');
+    assert.deepEqual(await titles.allTextContents(), ['Basement']);
+    await filter.fill('7');
+    assert.deepEqual(await titles.allTextContents(), ['Attic']);
+    await filter.fill('no such node');
+    assert.equal(await page.locator('main .placeholder').textContent(), 'No node matches the filter.');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 void test('node update changes value', async () => {
-  const { page, peer, problems } = await openPage();
+  const { page, peer, problems } = await session.openPage();
   try {
     peer.send(snapshot('viewer', [sampleNode(3, 21.5), sampleNode(7, 19)]));
     await waitForText(metricValue(page, 3, 'temperature'), '21.5 °C');
@@ -229,8 +188,8 @@ void test('node update changes value', async () => {
   }
 });
 
-void test('new node appears from update', async () => {
-  const { page, peer, problems } = await openPage();
+void test('new node appears, removed one goes', async () => {
+  const { page, peer, problems } = await session.openPage();
   try {
     peer.send(snapshot('viewer', [sampleNode(7, 19)]));
     await waitForText(metricValue(page, 7, 'temperature'), '19 °C');
@@ -238,36 +197,49 @@ void test('new node appears from update', async () => {
     peer.send({ type: 'node', node: sampleNode(2, 'open') });
 
     assert.equal(await waitForText(metricValue(page, 2, 'temperature'), 'open °C'), 'open °C');
-    const titles = await page.locator('article.node h3').allTextContents();
-    assert.deepEqual(titles, ['Node 2', 'Node 7']);
+    assert.deepEqual(await page.locator('article.node h3').allTextContents(), ['Node 2', 'Node 7']);
+
+    peer.send({ type: 'nodeRemoved', nodeId: 7 });
+    assert.equal(await waitForText(page.locator('article.node h3'), 'Node 2'), 'Node 2');
+    assert.equal(await nodeCard(page, 7).count(), 0);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
   }
 });
 
-void test('link state shows reason and retry', async () => {
-  const { page, peer, problems } = await openPage();
+void test('one link panel per gateway', async () => {
+  const { page, peer, problems } = await session.openPage();
   try {
-    peer.send(snapshot('viewer', [sampleNode(3, 21.5)]));
-    await waitForText(page.locator('[data-field="link-state"]'), 'open');
+    const attic = { ...openLink('attic'), dialect: 'mysensors', port: '/dev/ttyACM0' };
+    peer.send(snapshot('viewer', [sampleNode(3, 21.5)], 'alice', [], [openLink(), attic]));
+    const radioPanel = page.locator('.link-panel[data-gateway="radio"]');
+    const atticPanel = page.locator('.link-panel[data-gateway="attic"]');
+    await waitForText(atticPanel.locator('[data-field="link-state"]'), 'open');
+    assert.equal(await atticPanel.locator('h3').textContent(), 'Radio gateway attic');
+    assert.equal(await atticPanel.locator('code').textContent(), '/dev/ttyACM0');
 
     peer.send({
       type: 'link',
       link: {
-        ...openLink(),
+        ...attic,
         state: 'closed',
         since: secondsAgo(1),
-        reason: 'serial port /dev/ttyUSB0 disappeared',
+        reason: 'serial port /dev/ttyACM0 disappeared',
         retryInMs: 5000,
         dropped: { malformed: 3, overlong: 1 },
       },
     });
+    peer.send({ type: 'link', link: { ...openLink(), warning: 'Only garbled lines for 30 s: check the baud rate (115200 expected).', linesRead: 50 } });
 
-    assert.equal(await waitForText(page.locator('[data-field="link-state"]'), 'closed'), 'closed');
-    assert.equal(await page.locator('[data-field="link-reason"]').textContent(), 'serial port /dev/ttyUSB0 disappeared');
-    assert.match((await page.locator('[data-field="link-retry"]').textContent()) ?? '', /^in [45] s$/);
-    assert.equal(await page.locator('[data-field="link-dropped"]').textContent(), '3 malformed, 1 overlong');
+    assert.equal(await waitForText(atticPanel.locator('[data-field="link-state"]'), 'closed'), 'closed');
+    assert.equal(await atticPanel.locator('[data-field="link-reason"]').textContent(), 'serial port /dev/ttyACM0 disappeared');
+    assert.match((await atticPanel.locator('[data-field="link-retry"]').textContent()) ?? '', /^in [45] s$/);
+    assert.equal(await atticPanel.locator('[data-field="link-dropped"]').textContent(), '3 malformed, 1 overlong');
+    assert.equal(await waitForText(radioPanel.locator('[data-field="link-lines"]'), '50'), '50');
+    assert.equal(await radioPanel.locator('[data-field="link-warning"]').textContent(), 'Only garbled lines for 30 s: check the baud rate (115200 expected).');
+    assert.equal(await radioPanel.locator('[data-field="link-state"]').textContent(), 'open');
+    assert.equal(await page.locator('.link-panel').count(), 2);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
@@ -275,130 +247,128 @@ void test('link state shows reason and retry', async () => {
 });
 
 void test('markup from the hub stays text', async () => {
-  const { page, peer, problems } = await openPage();
+  const { page, peer, problems } = await session.openPage();
   try {
-    const node = sampleNode(9, '<img src=x onerror=alert(1)>');
+    const node = sampleNode(9, '<img src=x onerror=alert(1)>', { name: '<b>Boiler</b>', kind: '<i>Type</i>' });
     node.metrics['<b>bold</b>'] = { value: '<script>alert(2)</script>', unit: '<i>u</i>', time: secondsAgo(1) };
-    peer.send(snapshot('operator', [node], '<em>mallory</em>'));
+    const warningLink = { ...openLink('<u>gw</u>'), warning: '<img src=z onerror=alert(4)>' };
+    peer.send(snapshot('operator', [node], '<em>mallory</em>', [], [warningLink]));
 
     const imageValue = metricValue(page, 9, 'temperature');
     assert.equal(await waitForText(imageValue, '<img src=x onerror=alert(1)> °C'), '<img src=x onerror=alert(1)> °C');
     const boldRow = nodeCard(page, 9).locator('tbody tr').filter({ hasText: '<b>bold</b>' });
     assert.equal(await boldRow.locator('th').textContent(), '<b>bold</b>');
     assert.equal(await boldRow.locator('.metric-value').textContent(), '<script>alert(2)</script> <i>u</i>');
+    assert.equal(await nodeCard(page, 9).locator('h3').textContent(), '<b>Boiler</b>');
+    assert.equal(await nodeCard(page, 9).locator('.node-subtitle').textContent(), 'Node 9 · <i>Type</i>');
     assert.equal(await page.locator('.user-name').textContent(), '<em>mallory</em>');
+    assert.equal(await page.locator('.gateway-name').textContent(), '<u>gw</u>');
+    assert.equal(await page.locator('[data-field="link-warning"]').textContent(), '<img src=z onerror=alert(4)>');
 
     peer.send({ type: 'error', id: null, error: { code: 'HUB_<u>X</u>', message: '<img src=y onerror=alert(3)>' } });
-    const alert = page.getByRole('alert');
+    const alert = page.locator('.banner-error');
     assert.match(await waitForText(alert, /onerror=alert\(3\)/), /<img src=y onerror=alert\(3\)>/);
 
-    assert.equal(await page.locator('body img').count(), 0);
-    assert.equal(await page.locator('body b').count(), 0);
-    assert.equal(await page.locator('body i').count(), 0);
-    assert.equal(await page.locator('body em').count(), 0);
-    assert.equal(await page.locator('body u').count(), 0);
-    assert.equal(await page.locator('body script').count(), 0);
+    // The node page shows the same texts in more places.
+    await nodeCard(page, 9).getByRole('link').click();
+    assert.equal(await waitForText(page.locator('#node-page-title'), '<b>Boiler</b>'), '<b>Boiler</b>');
+    assert.equal(await pageMetricValue(page, '<b>bold</b>').textContent(), '<script>alert(2)</script> <i>u</i>');
+
+    for (const tag of ['img:not(.kind-icon)', 'b', 'i', 'em', 'u', 'script']) {
+      assert.equal(await page.locator(`body ${tag}`).count(), 0, tag);
+    }
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
   }
 });
 
-void test('operator command gets a reply', async () => {
-  const { page, peer, problems } = await openPage();
+void test('viewer sees no command controls', async () => {
+  const { page, peer, problems } = await session.openPage();
   try {
-    peer.send(snapshot('operator', [sampleNode(3, 21.5)]));
-    const card = nodeCard(page, 3);
-    const input = card.getByLabel('Command to node 3');
-    await input.fill('OPN');
-    await card.getByRole('button', { name: 'Send' }).click();
-
-    const parsed = commandRequestMessage.safeParse(await peer.nextMessage());
-    assert.equal(parsed.success, true);
-    assert.equal(parsed.data?.nodeId, 3);
-    assert.equal(parsed.data?.payload, 'OPN');
-    const id = parsed.data?.id ?? '';
-    const status = card.locator('output');
-    assert.equal(await waitForText(status, 'Sending "OPN"…'), 'Sending "OPN"…');
-
-    peer.send({
-      type: 'reply',
-      id,
-      command: { id, nodeId: 3, payload: 'OPN', state: 'sent', time: new Date().toISOString() },
-    });
-    assert.equal(await waitForText(status, 'Sent "OPN".'), 'Sent "OPN".');
-
-    // The second command goes by keyboard: Enter in the text box submits the form.
-    await input.fill('BAD');
-    await input.press('Enter');
-    const second = commandRequestMessage.safeParse(await peer.nextMessage());
-    assert.equal(second.success, true);
-    assert.equal(second.data?.payload, 'BAD');
-    assert.notEqual(second.data?.id, id);
-
-    peer.send({
-      type: 'error',
-      id: second.data?.id ?? '',
-      error: { code: 'PROTOCOL_INVALID_COMMAND', message: 'The moteino dialect has no command "BAD".' },
-    });
-    const expected = 'Not sent: The moteino dialect has no command "BAD".';
-    assert.equal(await waitForText(status, expected), expected);
-    assert.equal(await page.getByRole('alert').count(), 0);
-    assert.deepEqual(problems, []);
-  } finally {
-    await page.close();
-  }
-});
-
-void test('viewer sees no command form', async () => {
-  const { page, peer, problems } = await openPage();
-  try {
-    peer.send(snapshot('viewer', [sampleNode(3, 21.5), sampleNode(7, 19)], 'bob'));
+    const garage = sampleNode(14, 18, { kind: 'GarageMote' });
+    peer.send(snapshot('viewer', [garage, sampleNode(7, 19)], 'bob'));
     await waitForText(metricValue(page, 7, 'temperature'), '19 °C');
 
     assert.equal(await page.locator('.role').textContent(), 'viewer');
-    assert.equal(await page.locator('form').count(), 0);
-    assert.equal(await page.getByRole('textbox').count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Live log' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Settings' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Send' }).count(), 0);
-    assert.deepEqual(problems, []);
+
+    await nodeCard(page, 14).getByRole('link').click();
+    await waitForText(page.locator('#node-page-title'), 'Node 14');
+    assert.equal(await page.locator('form').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Send' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Open' }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'Controls' }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'Manage' }).count(), 0);
+    assert.deepEqual(problems.filter((problem) => !problem.includes('404')), []);
   } finally {
     await page.close();
   }
 });
 
-void test('reconnects after hub restart', async () => {
-  const { page, peer, problems } = await openPage();
+void test('reconnects and re-syncs after hub restart', async () => {
+  const { page, peer, problems } = await session.openPage('#/node/3');
   try {
     peer.send(snapshot('operator', [sampleNode(3, 21.5)]));
-    const card = nodeCard(page, 3);
-    await card.getByLabel('Command to node 3').fill('OPN');
-    await card.getByRole('button', { name: 'Send' }).click();
+    const input = page.getByLabel('Command to node 3');
+    await input.fill('OPN');
+    await page.getByRole('button', { name: 'Send' }).click();
     await peer.nextMessage();
 
     // Down for 1.5 s: the first retry (after 1 s) gets a 503, the second (2 s later) reaches the hub.
-    await server.hub.stop();
+    await session.server.hub.stop();
     assert.match(await waitForText(banner(page), /^Connection to the hub lost\. Reconnecting in \d+ s\./), /Reconnecting in [12] s/);
     const lost = 'Not sent: The connection closed before the hub replied; the command may or may not have been sent.';
-    assert.equal(await waitForText(card.locator('output'), lost), lost);
+    assert.equal(await waitForText(page.locator('.command output'), lost), lost);
     await delay(1500);
-    server.hub.start();
+    session.server.hub.start();
 
-    const second = await server.hub.nextPeer(8000);
-    second.send(snapshot('operator', [sampleNode(42, 5)]));
+    const second = await session.server.hub.nextPeer(8000);
+    second.send(snapshot('operator', [sampleNode(3, 30), sampleNode(42, 5)]));
+    assert.equal(await waitForText(pageMetricValue(page, 'temperature'), '30 °C'), '30 °C');
+    assert.equal(await waitForText(banner(page), 'Connected to the hub.'), 'Connected to the hub.');
 
+    // A fresh snapshot replaces everything: a node missing from it is gone from the page too.
+    second.socket.close(1012, 'hub restarting');
+    const third = await session.server.hub.nextPeer(8000);
+    third.send(snapshot('operator', [sampleNode(42, 5)]));
+    assert.equal(await waitForText(page.locator('main .placeholder'), /does not know this node/), 'The hub does not know this node (it may have been deleted).');
+    await page.getByRole('link', { name: 'Back to the dashboard' }).click();
     assert.equal(await waitForText(metricValue(page, 42, 'temperature'), '5 °C'), '5 °C');
     assert.equal(await nodeCard(page, 3).count(), 0);
-    assert.equal(await waitForText(banner(page), 'Connected to the hub.'), 'Connected to the hub.');
-    // Chromium logs each refused handshake as a console error, which this test expects.
-    const unexpected = problems.filter((problem) => !/WebSocket connection to .* failed/.test(problem));
+    // Chromium logs each refused handshake and each 502 health check as a console error, which this test expects.
+    const unexpected = problems.filter((problem) => !/WebSocket connection to .* failed|status of 502/.test(problem));
     assert.deepEqual(unexpected, []);
   } finally {
     await page.close();
   }
 });
 
+void test('blocked websocket is named', async () => {
+  session.server.blockWebsockets = true;
+  const page = await session.openBlankPage();
+  try {
+    await page.goto(session.server.url);
+    // The first handshake and the retry after 1 s both fail while /api/health works.
+    const text = await waitForText(banner(page), /^The realtime channel is blocked/, 8000);
+    assert.match(text, /a proxy or firewall between this browser and Gatehouse probably does not pass websockets/i);
+    assert.match(text, /Next try in \d+ s\./);
+
+    session.server.blockWebsockets = false;
+    await page.getByRole('button', { name: 'Try now' }).click();
+    const peer = await session.server.hub.nextPeer(8000);
+    peer.send(snapshot('viewer', [sampleNode(3, 21.5)]));
+    assert.equal(await waitForText(banner(page), 'Connected to the hub.'), 'Connected to the hub.');
+  } finally {
+    session.server.blockWebsockets = false;
+    await page.close();
+  }
+});
+
 void test('invalid messages are dropped', async () => {
-  const { page, peer, problems } = await openPage();
+  const { page, peer, problems } = await session.openPage();
   try {
     peer.send(snapshot('viewer', [sampleNode(3, 21.5)]));
     await waitForText(metricValue(page, 3, 'temperature'), '21.5 °C');
@@ -411,6 +381,8 @@ void test('invalid messages are dropped', async () => {
       'null',
       JSON.stringify({ type: 'node', node: { ...sampleNode(3, 99), id: 'x' } }),
       JSON.stringify({ type: 'node', node: { ...sampleNode(3, 99), metrics: { t: { value: { nested: 1 }, unit: null, time: 'now' } } } }),
+      JSON.stringify({ type: 'request', request: { id: 'r1' } }),
+      JSON.stringify({ type: 'log', entries: [{ text: 1 }] }),
       Buffer.from([0xff, 0x00, 0x01]),
     ];
     for (const message of invalid) {
@@ -420,7 +392,7 @@ void test('invalid messages are dropped', async () => {
 
     assert.equal(await waitForText(metricValue(page, 3, 'temperature'), '22 °C'), '22 °C');
     const dropped = page.locator('[data-field="page-dropped"]');
-    assert.equal(await dropped.textContent(), '8 (1 not JSON, 7 of unknown shape)');
+    assert.equal(await dropped.textContent(), '10 (1 not JSON, 9 of unknown shape)');
     assert.equal(await waitForText(banner(page), 'Connected to the hub.'), 'Connected to the hub.');
     assert.deepEqual(problems, []);
   } finally {
@@ -428,29 +400,79 @@ void test('invalid messages are dropped', async () => {
   }
 });
 
-void test('layout fits phone and desktop', async () => {
-  const { page, peer, problems } = await openPage();
+void test('theme toggle and keyboard use', async () => {
+  const { page, peer, problems } = await session.openPage();
   try {
-    const nodes = [sampleNode(3, 21.5), sampleNode(7, 19), sampleNode(12, 'open'), sampleNode(1023, 1013.25)];
+    peer.send(snapshot('operator', [sampleNode(3, 21.5, { name: 'Porch' })]));
+    await waitForText(metricValue(page, 3, 'temperature'), '21.5 °C');
+
+    // Keyboard only: the skip link comes first, and Tab reaches the card's link, which Enter follows.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
+    let reached = false;
+    for (let step = 0; step < 25 && !reached; step += 1) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate('document.activeElement.textContent')) === 'Porch';
+    }
+    assert.equal(reached, true);
+    await page.keyboard.press('Enter');
+    assert.equal(await waitForText(page.locator('#node-page-title'), 'Porch'), 'Porch');
+
+    const background = async (): Promise<string> => String(await page.evaluate('getComputedStyle(document.body).backgroundColor'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    assert.notEqual(light, dark);
+
+    const toggle = page.locator('.theme-toggle');
+    assert.equal(await toggle.textContent(), 'Theme: system');
+    await toggle.click();
+    assert.equal(await toggle.textContent(), 'Theme: light');
+    assert.equal(await background(), light);
+    await toggle.click();
+    assert.equal(await toggle.textContent(), 'Theme: dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    assert.equal(await background(), dark);
+    // The choice survives a reload.
+    await page.reload();
+    (await session.server.hub.nextPeer()).send(snapshot('operator', [sampleNode(3, 21.5, { name: 'Porch' })]));
+    assert.equal(await waitForText(page.locator('.theme-toggle'), 'Theme: dark'), 'Theme: dark');
+    await page.locator('.theme-toggle').click();
+    assert.equal(await page.locator('.theme-toggle').textContent(), 'Theme: system');
+
+    assert.deepEqual(problems.filter((problem) => !problem.includes('404')), []);
+  } finally {
+    await page.close();
+  }
+});
+
+void test('layout fits phone and desktop', async () => {
+  const { page, peer, problems } = await session.openPage();
+  try {
+    const nodes = [
+      sampleNode(3, 21.5, { name: 'Living room', kind: 'WeatherMote' }),
+      sampleNode(7, 19, { kind: 'MotionMote' }),
+      sampleNode(12, 'open', { kind: 'GarageMote', name: 'Garage door' }),
+      sampleNode(1023, 1013.25, { offline: true, batteryLow: true }),
+    ];
     const longNode = nodes[3];
     if (longNode !== undefined) {
       longNode.metrics['barometric_pressure_at_sea_level'] = { value: 1013.25, unit: 'hPa', time: secondsAgo(40) };
       longNode.rssi = null;
     }
-    peer.send(snapshot('operator', nodes, 'alice'));
+    peer.send(snapshot('operator', nodes, 'alice', [], [openLink(), openLink('attic')]));
     peer.send({
       type: 'link',
-      link: { ...openLink(), state: 'closed', reason: 'serial port disappeared', retryInMs: 8000, dropped: { malformed: 2 } },
+      link: { ...openLink('attic'), state: 'closed', reason: 'serial port disappeared', retryInMs: 8000, dropped: { malformed: 2 } },
     });
-    await waitForText(page.locator('[data-field="link-state"]'), 'closed');
+    await waitForText(page.locator('.link-panel[data-gateway="attic"] [data-field="link-state"]'), 'closed');
 
     await page.setViewportSize({ width: 375, height: 740 });
     await page.screenshot({ path: join(artifactsDir, 'ui-phone.png'), fullPage: true });
 
     await page.setViewportSize({ width: 320, height: 740 });
-    // A string, because this file is type-checked against Node's globals, not the DOM's.
-    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
-    assert.equal(overflow, 0);
+    assert.equal(await horizontalOverflow(page), 0);
 
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: join(artifactsDir, 'ui-desktop.png'), fullPage: true });
@@ -475,4 +497,51 @@ void test('built page has no inline code', async () => {
   assert.doesNotMatch(html, /<style\b/i);
   assert.doesNotMatch(html, /\sstyle=/i);
   assert.doesNotMatch(html, /\son[a-z]+=/i);
+});
+
+void test('manifest and icons are files', async () => {
+  const html = await readFile(join(distDir, 'index.html'), 'utf8');
+  assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest"/);
+  assert.doesNotMatch(html, /href="data:/);
+  const manifest = JSON.parse(await readFile(join(distDir, 'manifest.webmanifest'), 'utf8')) as { name: string; start_url: string; display: string; icons: { src: string; sizes: string }[] };
+  assert.equal(manifest.name, 'Gatehouse');
+  assert.equal(manifest.start_url, '/');
+  assert.equal(manifest.display, 'standalone');
+  const sizes = manifest.icons.map((icon) => icon.sizes);
+  assert.ok(sizes.includes('192x192'));
+  assert.ok(sizes.includes('512x512'));
+  for (const icon of manifest.icons) {
+    const bytes = await readFile(join(distDir, icon.src));
+    assert.ok(bytes.length > 100, icon.src);
+    if (icon.src.endsWith('.png')) {
+      // PNG signature, then the IHDR width and height.
+      assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', icon.src);
+      const [width] = icon.sizes.split('x');
+      assert.equal(bytes.readUInt32BE(16), Number(width), icon.src);
+    }
+  }
+});
+
+void test('first load leaves uPlot out', async () => {
+  const html = await readFile(join(distDir, 'index.html'), 'utf8');
+  const entry = /src="\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+  assert.ok(entry !== undefined);
+  const code = await readFile(join(distDir, entry), 'utf8');
+  // uPlot's own class names appear only in its chunk, which the node page imports on demand.
+  assert.doesNotMatch(code, /u-legend/);
+  assert.doesNotMatch(html, /modulepreload[^>]*chart/);
+});
+
+void test('built files get cache headers', async () => {
+  // Every file Vite writes under assets/ carries a content hash, so each must be cached for a year,
+  // and every fixed name must be revalidated. A change in Vite's naming would break one of the two.
+  const assets = await readdir(join(distDir, 'assets'));
+  assert.ok(assets.length > 2);
+  for (const file of assets) {
+    assert.equal(cacheControlFor(`assets/${file}`), 'public, max-age=31536000, immutable', file);
+  }
+  for (const file of ['index.html', 'manifest.webmanifest', 'icons/icon-192.png', 'icons/icon-512.png', 'icons/icon.svg']) {
+    await access(join(distDir, file));
+    assert.equal(cacheControlFor(file), 'no-cache', file);
+  }
 });

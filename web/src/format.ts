@@ -37,3 +37,12 @@ export function formatLocalTime(iso: string): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? iso : new Date(time).toLocaleString();
 }
+
+/** Returns the name a user gave the node, or "Node <id>". */
+export function nodeTitle(node: { id: number; name: string | null }): string {
+  return node.name ?? `Node ${node.id}`;
+}
+
+export function formatRssi(rssi: number | null): string {
+  return rssi === null ? 'unknown' : `${rssi} dBm`;
+}

@@ -18,6 +18,16 @@ export class HubConnection {
   #failedAttempts = 0;
   #nextCommandNumber = 1;
   #stopped = false;
+  /**
+   * Handshakes in a row that failed while a plain request to /api/health succeeded. Two of them mean
+   * something between the browser and the hub (a proxy) does not pass websockets.
+   */
+  #blockedHandshakes = 0;
+  /** Views that show the live log; the subscription lasts while any is open, reconnects included. */
+  #logViews = 0;
+  /** Whether the last subscribeLog message on the current socket enabled the log. */
+  #logSubscribed = false;
+  #logReleaseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(url: string, store: HubStore) {
     this.#url = url;
@@ -67,13 +77,62 @@ export class HubConnection {
     socket.send(JSON.stringify(message));
   }
 
+  /**
+   * Subscribes to the live log for one view (the log page, a node's events) and returns the function
+   * that ends it. It sends subscribeLog only when the first view opens and after the last one closed.
+   */
+  retainLog(): () => void {
+    this.#logViews += 1;
+    clearTimeout(this.#logReleaseTimer);
+    this.#updateLogSubscription();
+    let released = false;
+    return () => {
+      if (released) {
+        return;
+      }
+      released = true;
+      this.#logViews -= 1;
+      // Moving from one log view to another unmounts the first before the second mounts, so the
+      // unsubscribe waits a moment and a view that opens meanwhile keeps the subscription.
+      clearTimeout(this.#logReleaseTimer);
+      this.#logReleaseTimer = setTimeout(() => {
+        this.#updateLogSubscription();
+      }, 0);
+    };
+  }
+
+  /** Sends subscribeLog when the wanted state differs from the last one sent on this socket. */
+  #updateLogSubscription(): void {
+    const wanted = this.#logViews > 0;
+    if (wanted === this.#logSubscribed) {
+      return;
+    }
+    const socket = this.#socket;
+    if (socket === null || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    if (!wanted) {
+      this.#store.clearLog();
+    }
+    this.#logSubscribed = wanted;
+    const message: ClientMessage = { type: 'subscribeLog', id: `log-${this.#nextCommandNumber}`, enabled: wanted };
+    this.#nextCommandNumber += 1;
+    socket.send(JSON.stringify(message));
+  }
+
   #open(): void {
     this.#store.connection.set({ phase: 'connecting' });
     const socket = new WebSocket(this.#url);
     this.#socket = socket;
+    let opened = false;
 
     socket.addEventListener('open', () => {
+      opened = true;
+      this.#blockedHandshakes = 0;
       this.#store.connection.set({ phase: 'open' });
+      // A new socket starts without a subscription.
+      this.#logSubscribed = false;
+      this.#updateLogSubscription();
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
       this.#receive(event.data);
@@ -85,8 +144,24 @@ export class HubConnection {
       }
       this.#socket = null;
       this.#store.connectionLost();
-      this.#scheduleReconnect();
+      if (opened) {
+        this.#scheduleReconnect();
+      } else {
+        void this.#checkHandshakeFailure();
+      }
     });
+  }
+
+  /**
+   * Distinguishes a hub that is down (the health request fails too) from a path that blocks websockets
+   * (the health request succeeds), then schedules the next attempt.
+   */
+  async #checkHandshakeFailure(): Promise<void> {
+    const httpWorks = await renewSession();
+    this.#blockedHandshakes = httpWorks ? this.#blockedHandshakes + 1 : 0;
+    if (this.#socket === null) {
+      this.#scheduleReconnect();
+    }
   }
 
   #scheduleReconnect(): void {
@@ -95,7 +170,8 @@ export class HubConnection {
     }
     const delay = retryDelayMs(this.#failedAttempts);
     this.#failedAttempts += 1;
-    this.#store.connection.set({ phase: 'waiting', retryAt: Date.now() + delay });
+    const phase = this.#blockedHandshakes >= 2 ? 'blocked' : 'waiting';
+    this.#store.connection.set({ phase, retryAt: Date.now() + delay });
     this.#retryTimer = setTimeout(() => {
       void this.#reopen();
     }, delay);
@@ -137,7 +213,7 @@ export class HubConnection {
     switch (message.type) {
       case 'snapshot':
         this.#failedAttempts = 0;
-        this.#store.applySnapshot(message.user, message.links, message.nodes, Date.now());
+        this.#store.applySnapshot(message.user, message.links, message.nodes, message.requests, Date.now());
         return;
       case 'node':
         this.#store.applyNode(message.node);
@@ -151,10 +227,16 @@ export class HubConnection {
         }
         return;
       case 'nodeRemoved':
+        this.#store.removeNode(message.nodeId);
+        return;
       case 'request':
+        this.#store.applyRequest(message.request);
+        return;
       case 'command':
+        this.#store.applyCommand(message.command);
+        return;
       case 'log':
-        // TODO: the page does not show removals, requests, queued commands or the live log yet.
+        this.#store.appendLog(message.entries);
         return;
       case 'error':
         this.#store.applyError(message.id, message.error);

@@ -1,4 +1,4 @@
-import type { Command, ErrorBody, LinkStatus, Node, Role } from '../../src/protocol/index.js';
+import type { Command, ErrorBody, LinkStatus, LogEntry, Node, NodeRequest, Role } from '../../src/protocol/index.js';
 import { Observable } from './observable.js';
 
 export interface User {
@@ -12,11 +12,16 @@ export interface ReceivedLinkStatus {
   receivedAt: number;
 }
 
-/** State of the websocket to the hub, as the connection banner shows it. */
+/**
+ * State of the websocket to the hub, as the connection banner shows it. `blocked` means that plain
+ * HTTPS requests reach the hub but the websocket handshake keeps failing, as behind a proxy that does
+ * not pass websockets. The page keeps retrying with backoff in that state too.
+ */
 export type ConnectionPhase =
   | { phase: 'connecting' }
   | { phase: 'open' }
-  | { phase: 'waiting'; retryAt: number };
+  | { phase: 'waiting'; retryAt: number }
+  | { phase: 'blocked'; retryAt: number };
 
 /** Last command sent to one node from this page, and what became of it. */
 export interface CommandStatus {
@@ -37,17 +42,25 @@ export interface DropCounts {
 
 export type DropReason = keyof DropCounts;
 
+/** Maximum live log entries the page keeps; older ones are dropped first. */
+export const maxLogEntries = 1000;
+
 export function canSendCommands(user: User | null): boolean {
   return user?.role === 'admin' || user?.role === 'operator';
 }
 
+export function isAdmin(user: User | null): boolean {
+  return user?.role === 'admin';
+}
+
 /**
  * Everything the page shows, split into observables so that a `node` message re-renders one node card
- * and a `link` message only the link panel.
+ * and a `link` message only the link panels.
  */
 export class HubStore {
   readonly user = new Observable<User | null>(null);
-  readonly link = new Observable<ReceivedLinkStatus | null>(null);
+  /** Link status per radio gateway, in the order of the snapshot (the config order). */
+  readonly links = new Observable<readonly ReceivedLinkStatus[]>([]);
   /** Ids of the known nodes, ascending. */
   readonly nodeIds = new Observable<readonly number[]>([]);
   readonly connection = new Observable<ConnectionPhase>({ phase: 'connecting' });
@@ -56,6 +69,10 @@ export class HubStore {
   readonly hubError = new Observable<ErrorBody | null>(null);
   /** True once the first snapshot arrived. The page shows a placeholder until then. */
   readonly synced = new Observable<boolean>(false);
+  /** Requests for sleeping nodes known to this page, by id. */
+  readonly requests = new Observable<ReadonlyMap<string, NodeRequest>>(new Map());
+  /** Live log entries, oldest first, at most `maxLogEntries`. */
+  readonly logEntries = new Observable<readonly LogEntry[]>([]);
 
   readonly #nodes = new Map<number, Observable<Node>>();
   readonly #commands = new Map<number, Observable<CommandStatus | null>>();
@@ -77,16 +94,12 @@ export class HubStore {
   }
 
   /** Replaces all state with a fresh snapshot. Cards of nodes that are still present keep their elements. */
-  applySnapshot(user: User, links: readonly LinkStatus[], nodes: readonly Node[], receivedAt: number): void {
+  applySnapshot(user: User, links: readonly LinkStatus[], nodes: readonly Node[], requests: readonly NodeRequest[], receivedAt: number): void {
     const current = this.user.get();
     if (current === null || current.name !== user.name || current.role !== user.role) {
       this.user.set({ name: user.name, role: user.role });
     }
-    // TODO: the link panel shows the first radio gateway only.
-    const primary = links[0];
-    if (primary !== undefined) {
-      this.applyLink(primary, receivedAt);
-    }
+    this.links.set(links.map((status) => ({ status, receivedAt })));
 
     const ids = new Set(nodes.map((node) => node.id));
     for (const id of [...this.#nodes.keys()]) {
@@ -98,6 +111,7 @@ export class HubStore {
       this.#storeNode(node);
     }
     this.#publishNodeIds();
+    this.requests.set(new Map(requests.map((request) => [request.id, request])));
     this.hubError.set(null);
     this.synced.set(true);
   }
@@ -110,8 +124,48 @@ export class HubStore {
     }
   }
 
+  removeNode(nodeId: number): void {
+    if (this.#nodes.delete(nodeId)) {
+      this.#publishNodeIds();
+    }
+  }
+
+  /** Replaces the status of the link with the same gateway name, or adds it after the others. */
   applyLink(status: LinkStatus, receivedAt: number): void {
-    this.link.set({ status, receivedAt });
+    const links = this.links.get();
+    const index = links.findIndex((link) => link.status.gateway === status.gateway);
+    const received = { status, receivedAt };
+    this.links.set(index === -1 ? [...links, received] : links.map((link, position) => (position === index ? received : link)));
+  }
+
+  applyRequest(request: NodeRequest): void {
+    const next = new Map(this.requests.get());
+    next.set(request.id, request);
+    this.requests.set(next);
+  }
+
+  /** Adds requests fetched over REST without replacing newer ones that arrived on the websocket. */
+  mergeRequests(requests: readonly NodeRequest[]): void {
+    const next = new Map(this.requests.get());
+    for (const request of requests) {
+      const known = next.get(request.id);
+      if (known === undefined || Date.parse(known.updatedAt) <= Date.parse(request.updatedAt)) {
+        next.set(request.id, request);
+      }
+    }
+    this.requests.set(next);
+  }
+
+  appendLog(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) {
+      return;
+    }
+    const combined = [...this.logEntries.get(), ...entries];
+    this.logEntries.set(combined.length > maxLogEntries ? combined.slice(combined.length - maxLogEntries) : combined);
+  }
+
+  clearLog(): void {
+    this.logEntries.set([]);
   }
 
   /** Records that command `id` went out to node `nodeId` and now waits for the hub's reply. */
@@ -128,7 +182,12 @@ export class HubStore {
   applyReply(id: string, command: Command): void {
     const nodeId = this.#pendingCommands.get(id) ?? command.nodeId;
     this.#pendingCommands.delete(id);
-    this.#updateCommand(nodeId, id, (status) => ({ ...status, state: command.state, time: command.time }));
+    this.#updateCommand(nodeId, id, (status) => ({ ...status, id: command.id, state: command.state, time: command.time }));
+  }
+
+  /** Applies a later state of a queued command (sent once the link reopened, or expired). */
+  applyCommand(command: Command): void {
+    this.#updateCommand(command.nodeId, command.id, (status) => ({ ...status, state: command.state, time: command.time }));
   }
 
   /** Shows a hub error next to the command it replies to, or in the page's error line if there is none. */

@@ -2,6 +2,7 @@
 import './zod-config.js';
 import { render } from 'preact';
 import { startClock } from './clock.js';
+import './theme.js';
 import { App } from './components/app.js';
 import { HubConnection } from './hub-connection.js';
 import { HubStore } from './hub-store.js';

@@ -61,3 +61,28 @@ export function useObservable<T>(observable: Observable<T>): T {
 
   return rendered;
 }
+
+/** Returns the current values of `observables` and re-renders the calling component when any of them changes. */
+export function useObservables<T>(observables: readonly Observable<T>[]): T[] {
+  const [, setVersion] = useState(0);
+  const rendered = observables.map((observable) => observable.get());
+
+  useEffect(() => {
+    const rerender = (): void => {
+      setVersion((version) => version + 1);
+    };
+    const unsubscribes = observables.map((observable) => observable.subscribe(rerender));
+    // A change between the render and this effect would otherwise go unseen.
+    if (observables.some((observable, index) => !Object.is(observable.get(), rendered[index]))) {
+      rerender();
+    }
+    return () => {
+      for (const unsubscribe of unsubscribes) {
+        unsubscribe();
+      }
+    };
+    // Preact compares the dependency lists item by item, so a node appearing or leaving resubscribes.
+  }, observables);
+
+  return rendered;
+}

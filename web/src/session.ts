@@ -18,11 +18,14 @@ export async function logOut(): Promise<void> {
  * Makes one plain request before a websocket reconnect. After a restart of the front the session
  * cookie is unknown, and Safari never sends cached basic credentials on a websocket handshake. A
  * plain request does send them, so its response sets a new session cookie for the handshake.
+ * Resolves true when the response had a 2xx status.
  */
-export async function renewSession(): Promise<void> {
+export async function renewSession(): Promise<boolean> {
   try {
-    await fetch('/api/health', { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(requestTimeoutMs) });
+    const response = await fetch('/api/health', { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(requestTimeoutMs) });
+    return response.ok;
   } catch {
     // The websocket attempt that follows reports the failure through its close event.
+    return false;
   }
 }

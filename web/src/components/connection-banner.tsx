@@ -4,7 +4,10 @@ import type { HubConnection } from '../hub-connection.js';
 import type { HubStore } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 
-/** Shows the state of the websocket to the hub (connected, connecting, or reconnecting in N s) and hub errors. */
+/**
+ * Shows the state of the websocket to the hub (connected, connecting, reconnecting in N s, or blocked
+ * by a proxy) and hub errors.
+ */
 export function ConnectionBanner({ store, connection }: { store: HubStore; connection: HubConnection }) {
   const state = useObservable(store.connection);
   const hubError = useObservable(store.hubError);
@@ -15,6 +18,7 @@ export function ConnectionBanner({ store, connection }: { store: HubStore; conne
         {state.phase === 'open' && 'Connected to the hub.'}
         {state.phase === 'connecting' && 'Connecting to the hub…'}
         {state.phase === 'waiting' && <Reconnecting retryAt={state.retryAt} connection={connection} />}
+        {state.phase === 'blocked' && <Blocked retryAt={state.retryAt} connection={connection} />}
       </div>
       {hubError !== null && (
         <p class="banner banner-error" role="alert">
@@ -22,6 +26,28 @@ export function ConnectionBanner({ store, connection }: { store: HubStore; conne
         </p>
       )}
     </div>
+  );
+}
+
+function Blocked({ retryAt, connection }: { retryAt: number; connection: HubConnection }) {
+  const now = useNow();
+  return (
+    <>
+      <span>
+        The realtime channel is blocked: the hub answers normal requests, but the websocket to <code>/ws</code> keeps failing. A proxy or
+        firewall between this browser and Gatehouse probably does not pass websockets; live updates stop until it does.
+      </span>{' '}
+      <span aria-hidden="true">Next try in {formatDelay(retryAt - now)}.</span>{' '}
+      <button
+        type="button"
+        class="link-button"
+        onClick={() => {
+          connection.reconnectNow();
+        }}
+      >
+        Try now
+      </button>
+    </>
   );
 }
 

@@ -5,67 +5,79 @@ import type { DropCounts, HubStore, ReceivedLinkStatus } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 import { RelativeTime } from './relative-time.js';
 
-/** Shows the radio link's state, its line counters, and the count of hub messages this page dropped. */
-export function LinkPanel({ store }: { store: HubStore }) {
-  const link = useObservable(store.link);
+/** Renders one panel per radio gateway with its link state, line counters and warning, then the page's own drop count. */
+export function LinkPanels({ store }: { store: HubStore }) {
+  const links = useObservable(store.links);
   const dropped = useObservable(store.dropped);
 
   return (
-    <section class="panel link-panel" aria-labelledby="link-title">
-      <h2 id="link-title">Radio link</h2>
-      <dl class="facts">
-        {link !== null && <LinkFacts link={link} />}
-        <div>
-          <dt>Invalid hub messages dropped</dt>
-          <dd data-field="page-dropped">{formatPageDrops(dropped)}</dd>
-        </div>
-      </dl>
+    <section class="link-panels" aria-labelledby="links-title">
+      <h2 id="links-title" class="visually-hidden">
+        Radio links
+      </h2>
+      {links.map((link) => (
+        <LinkPanel key={link.status.gateway} link={link} />
+      ))}
+      <p class="page-drops">
+        Invalid hub messages dropped by this page: <span data-field="page-dropped">{formatPageDrops(dropped)}</span>
+      </p>
     </section>
   );
 }
 
-function LinkFacts({ link }: { link: ReceivedLinkStatus }) {
+function LinkPanel({ link }: { link: ReceivedLinkStatus }) {
   const { status } = link;
+  const titleId = `link-${status.gateway}-title`;
   return (
-    <>
-      <div>
-        <dt>State</dt>
-        <dd>
-          <span class={`link-state link-state-${status.state}`} data-field="link-state">
-            {status.state}
-          </span>{' '}
-          since <RelativeTime iso={status.since} />
-        </dd>
-      </div>
-      <div>
-        <dt>Port</dt>
-        <dd>
-          <code>{status.port}</code>
-        </dd>
-      </div>
-      {status.reason !== null && (
-        <div>
-          <dt>Reason</dt>
-          <dd data-field="link-reason">{status.reason}</dd>
-        </div>
+    <section class="panel link-panel" aria-labelledby={titleId} data-gateway={status.gateway}>
+      <h3 id={titleId}>
+        Radio gateway <span class="gateway-name">{status.gateway}</span>
+      </h3>
+      {status.warning !== null && (
+        <p class="link-warning" role="alert" data-field="link-warning">
+          {status.warning}
+        </p>
       )}
-      {status.retryInMs !== null && status.state !== 'open' && (
+      <dl class="facts">
         <div>
-          <dt>Next attempt</dt>
-          <dd data-field="link-retry">
-            <RetryCountdown retryAt={link.receivedAt + status.retryInMs} />
+          <dt>State</dt>
+          <dd>
+            <span class={`link-state link-state-${status.state}`} data-field="link-state">
+              {status.state}
+            </span>{' '}
+            since <RelativeTime iso={status.since} />
           </dd>
         </div>
-      )}
-      <div>
-        <dt>Lines read</dt>
-        <dd>{status.linesRead}</dd>
-      </div>
-      <div>
-        <dt>Lines dropped</dt>
-        <dd data-field="link-dropped">{formatLineDrops(status.dropped)}</dd>
-      </div>
-    </>
+        <div>
+          <dt>Port</dt>
+          <dd>
+            <code>{status.port}</code> ({status.dialect})
+          </dd>
+        </div>
+        {status.reason !== null && (
+          <div>
+            <dt>Reason</dt>
+            <dd data-field="link-reason">{status.reason}</dd>
+          </div>
+        )}
+        {status.retryInMs !== null && status.state !== 'open' && (
+          <div>
+            <dt>Next attempt</dt>
+            <dd data-field="link-retry">
+              <RetryCountdown retryAt={link.receivedAt + status.retryInMs} />
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Lines read</dt>
+          <dd data-field="link-lines">{status.linesRead}</dd>
+        </div>
+        <div>
+          <dt>Lines dropped</dt>
+          <dd data-field="link-dropped">{formatLineDrops(status.dropped)}</dd>
+        </div>
+      </dl>
+    </section>
   );
 }
 
