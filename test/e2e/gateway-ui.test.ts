@@ -215,7 +215,7 @@ test('page reconnects after hub restart', async () => {
     assert.equal(await waitForText(banner(page), 'Connected to the hub.', 20_000), 'Connected to the hub.');
     assert.equal(await waitForText(linkState(page), 'open'), 'open');
     // The restarted hub seeds node 70 from its stored history, so it shows before it speaks again.
-    assert.equal(await waitForText(metricValue(page, 70, 'battery'), '3.3 V'), '3.3 V');
+    assert.equal(await waitForText(nodeFact(page, 70, 'Battery'), '3.3 V'), '3.3 V');
 
     await stack.radio.write('[71] BAT:3.25v SS:-52\n');
     assert.equal(await waitForText(nodeFact(page, 71, 'Battery'), '3.25 V'), '3.25 V');
@@ -338,11 +338,12 @@ test('dashboard and node page fit phone and desktop', async () => {
     await openNodePage(page, 81);
     assert.equal(await waitForText(page.locator('#node-page-title'), 'Node 81'), 'Node 81');
     assert.equal(await page.getByRole('button', { name: 'Open' }).count(), 1);
-    // The hub on this branch has neither history nor requests, and the page says so instead of failing.
-    const missingHistory = 'History not available: this hub does not keep a history of readings.';
-    assert.equal(await waitForText(page.locator('[data-metric-timeline="state"] .form-error'), missingHistory), missingHistory);
-    const missingRequests = 'Could not load older requests: this hub does not offer requests.';
-    assert.equal(await waitForText(page.getByRole('region', { name: 'Requests' }).locator('.form-error'), missingRequests), missingRequests);
+    // The door state comes back from the hub's history as a timeline, and the requests load without error.
+    const timeline = page.locator('[data-metric-timeline="state"] .timeline-segment').last();
+    assert.equal(await waitForText(timeline, 'CLOSED'), 'CLOSED');
+    assert.equal(await page.locator('[data-metric-timeline="state"] .form-error').count(), 0);
+    await page.getByRole('region', { name: 'Requests' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Requests' }).locator('.form-error').count(), 0);
     for (const [name, viewport] of Object.entries(screenshotSizes)) {
       await page.setViewportSize(viewport);
       assert.equal(await horizontalOverflow(page), 0, name);
