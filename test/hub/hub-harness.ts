@@ -88,6 +88,7 @@ export class HubHarness {
     await this.hub.stop();
     this.hub = this.#createHub();
     await this.hub.start();
+    await this.waitForOpenLink();
   }
 
   static async start(extra: HarnessHubOptions = {}): Promise<HubHarness> {
@@ -98,7 +99,22 @@ export class HubHarness {
     }
     await harness.radio.start();
     await harness.hub.start();
+    await harness.waitForOpenLink();
     return harness;
+  }
+
+  /**
+   * Wait until the hub has opened the pty. Lines written before that may be flushed when the port
+   * opens, so tests that write lines right after a start wait for this first.
+   */
+  async waitForOpenLink(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.hub.linkStatuses()[0]?.state !== 'open') {
+      if (Date.now() > deadline) {
+        throw new Error(`the hub did not open the radio link within ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   async stop(): Promise<void> {

@@ -62,6 +62,14 @@ export class HistoryHub {
     this.process = new RunningProcess(process.execPath, [gatehouseBin, 'hub', '--config', this.configFile]);
     await this.process.waitForLine(/"msg":"hub started"/);
     this.#secret = (await readFile(path.join(this.dataDir, 'proxy-secret'), 'utf8')).trim();
+    // Lines written before the hub opens the pty may be flushed on open, so tests write after this.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const health = (await this.request('/api/health')).json as { links?: Array<{ state: string }> };
+      if (health.links?.[0]?.state === 'open') return;
+      if (Date.now() > deadline) throw new Error('the radio link of the hub did not open within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** SIGTERM and wait for the exit. */
