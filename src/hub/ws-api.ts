@@ -190,7 +190,9 @@ export class WebsocketApi {
         case 'subscribeLog':
           this.#send(client, { type: 'reply', id: message.id });
           if (message.enabled && !client.logSubscribed) {
-            this.#send(client, { type: 'log', entries: this.#options.liveLog.recent() });
+            // Entries still waiting for the next batch reach this client with that batch.
+            const waiting = new Set(this.#pendingLog);
+            this.#send(client, { type: 'log', entries: this.#options.liveLog.recent().filter((entry) => !waiting.has(entry)) });
           }
           client.logSubscribed = message.enabled;
           break;
