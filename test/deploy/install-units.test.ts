@@ -142,6 +142,8 @@ describe('systemd units', () => {
     for (const service of ['gatehouse-hub.service', 'gatehouse-front.service']) {
       const unit = await readUnit(service);
       assert.equal(single(unit, 'Unit', 'PartOf'), 'gatehouse.target', service);
+      // PartOf= passes on stop and restart only; reloading the target must reach both processes too.
+      assert.equal(single(unit, 'Unit', 'ReloadPropagatedFrom'), 'gatehouse.target', service);
       assert.equal(single(unit, 'Install', 'WantedBy'), 'gatehouse.target', service);
     }
   });

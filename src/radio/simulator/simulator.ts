@@ -61,6 +61,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
 }
 
+/** Built-in node type names of the simulated node kinds; a plain door sensor has none. */
+const typeNames: Readonly<Record<string, string>> = {
+  motion: 'MotionMote',
+  garage: 'GarageMote',
+  weather: 'WeatherMote',
+  sonar: 'SonarMote',
+  waterMeter: 'WaterMote',
+  switch: 'SwitchMote',
+  doorbell: 'DoorBellMote',
+};
+
+/** A node adds its [TYPE:...] tag to its first report and then to every this many. */
+const typeTagEvery = 10;
+
 class RadioGatewaySimulator {
   readonly #options: SimulatorOptions;
   readonly #pair: PtyPair;
@@ -75,6 +89,8 @@ class RadioGatewaySimulator {
   readonly #startedAt = Date.now();
   #interval: NodeJS.Timeout | null = null;
   #nextNode = 0;
+  /** Periodic reports sent so far, per node id. */
+  readonly #reportCounts = new Map<number, number>();
   #stopped = false;
 
   constructor(options: SimulatorOptions, pair: PtyPair, port: SerialPort) {
@@ -138,7 +154,13 @@ class RadioGatewaySimulator {
     if (node === undefined) {
       return;
     }
-    this.#sendPacket(node, node.report(this.#random));
+    // Like the LowPowerLab sketches that announce themselves, a node names its type in its first
+    // packet and now and then after that, so a hub started later learns it too.
+    const reports = this.#reportCounts.get(node.id) ?? 0;
+    this.#reportCounts.set(node.id, reports + 1);
+    const typeName = typeNames[node.kind];
+    const typeTag = typeName !== undefined && reports % typeTagEvery === 0 ? ` [TYPE:${typeName}]` : '';
+    this.#sendPacket(node, `${node.report(this.#random)}${typeTag}`);
     for (const request of this.#takeQueued(node.id)) {
       const value = request.value === null ? '' : `:${request.value}`;
       this.#sendPacket(node, `${request.name}${value}:OK`);

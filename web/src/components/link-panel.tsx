@@ -18,9 +18,12 @@ export function LinkPanels({ store }: { store: HubStore }) {
       {links.map((link) => (
         <LinkPanel key={link.status.gateway} link={link} />
       ))}
-      <p class="page-drops">
-        Invalid hub messages dropped by this page: <span data-field="page-dropped">{formatPageDrops(dropped)}</span>
-      </p>
+      {/* Only worth a line when something went wrong: it points at a hub and page of different versions. */}
+      {dropped.invalidJson + dropped.invalidMessage > 0 && (
+        <p class="page-drops">
+          Invalid hub messages dropped by this page: <span data-field="page-dropped">{formatPageDrops(dropped)}</span>
+        </p>
+      )}
     </section>
   );
 }
@@ -96,8 +99,5 @@ function formatLineDrops(dropped: LinkStatus['dropped']): string {
 
 function formatPageDrops(dropped: DropCounts): string {
   const total = dropped.invalidJson + dropped.invalidMessage;
-  if (total === 0) {
-    return 'none';
-  }
   return `${total} (${dropped.invalidJson} not JSON, ${dropped.invalidMessage} of unknown shape)`;
 }

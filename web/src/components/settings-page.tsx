@@ -38,7 +38,8 @@ export function SettingsPage({ store }: { store: HubStore }) {
         <h2 id="config-title">Configuration</h2>
         <p data-field="config-note">
           No configuration key can be changed from this page yet. Edit <code>gatehouse.yaml</code> on the gateway and run{' '}
-          <code>systemctl reload gatehouse.target</code> (or restart Gatehouse) to apply it.
+          <code>sudo systemctl restart gatehouse.target</code> to apply it; <code>log.level</code> and{' '}
+          <code>hub.pingIntervalSeconds</code> also apply with <code>sudo systemctl reload gatehouse.target</code>.
         </p>
       </section>
     </>
