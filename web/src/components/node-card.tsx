@@ -5,6 +5,7 @@ import type { HubStore } from '../hub-store.js';
 import { useObservable } from '../observable.js';
 import type { Observable } from '../observable.js';
 import { nodeHref } from '../router.js';
+import { MetricRow } from './metric-row.js';
 import { RelativeTime } from './relative-time.js';
 
 /** Maximum metrics on a card when the user pinned none. */
@@ -95,15 +96,7 @@ function KeyMetrics({ node }: { node: Node }) {
         {names.map((name) => {
           const metric = node.metrics[name];
           return (
-            metric !== undefined && (
-              <tr key={name} data-metric={name}>
-                <th scope="row">{name}</th>
-                <td class="metric-value">{formatMetricValue(metric)}</td>
-                <td>
-                  <RelativeTime iso={metric.time} />
-                </td>
-              </tr>
-            )
+            metric !== undefined && <MetricRow key={name} name={name} metric={metric} />
           );
         })}
       </tbody>

@@ -1,5 +1,5 @@
 import type { Node } from '../../../src/protocol/index.js';
-import { formatLocalTime, formatMetricValue, formatRssi, nodeTitle } from '../format.js';
+import { formatLocalTime, formatRssi, nodeTitle } from '../format.js';
 import type { HubConnection } from '../hub-connection.js';
 import { canSendCommands } from '../hub-store.js';
 import type { HubStore } from '../hub-store.js';
@@ -7,6 +7,7 @@ import { kindIcons, kindOf, typeNameOf } from '../kinds.js';
 import { useObservable } from '../observable.js';
 import type { Observable } from '../observable.js';
 import { HistorySection } from './history-section.js';
+import { MetricRow } from './metric-row.js';
 import { NodeControls } from './node-controls.js';
 import { NodeEvents } from './node-events.js';
 import { NodeManage } from './node-manage.js';
@@ -107,13 +108,7 @@ function AllMetrics({ node }: { node: Node }) {
           </thead>
           <tbody>
             {metrics.map(([name, metric]) => (
-              <tr key={name} data-metric={name}>
-                <th scope="row">{name}</th>
-                <td class="metric-value">{formatMetricValue(metric)}</td>
-                <td>
-                  <RelativeTime iso={metric.time} />
-                </td>
-              </tr>
+              <MetricRow key={name} name={name} metric={metric} />
             ))}
           </tbody>
         </table>
