@@ -32,6 +32,7 @@ export class NodeRegistry {
       firstSeen: previous?.firstSeen ?? iso,
       name: previous?.name ?? null,
       kind: previous?.kind ?? null,
+      type: previous?.type ?? null,
       gateway,
       hidden: previous?.hidden ?? false,
       offline: false,
@@ -124,6 +125,7 @@ function mergeSeeds(a: Node, b: Node): Node {
     packets: Math.max(a.packets, b.packets),
     name: a.name ?? b.name,
     kind: a.kind ?? b.kind,
+    type: a.type ?? b.type,
     hidden: a.hidden || b.hidden,
     pinned: a.pinned.length > 0 ? a.pinned : b.pinned,
   };

@@ -226,6 +226,7 @@ export class HistoryService {
       firstSeen: new Date(summary.firstMs).toISOString(),
       name: null,
       kind: null,
+      type: null,
       gateway: this.#options.host.defaultGateway,
       hidden: false,
       offline: false,

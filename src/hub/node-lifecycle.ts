@@ -23,7 +23,7 @@ export interface NodeLifecycleOptions {
 }
 
 /** The fields of a node that nodes.json stores: user settings, type and seen times, never readings. */
-const savedNodeSchema = nodeSchema.pick({ id: true, name: true, hidden: true, pinned: true, kind: true, firstSeen: true, lastSeen: true, gateway: true });
+const savedNodeSchema = nodeSchema.pick({ id: true, name: true, hidden: true, pinned: true, kind: true, type: true, firstSeen: true, lastSeen: true, gateway: true });
 type SavedNode = z.infer<typeof savedNodeSchema>;
 const nodesFileSchema = z.object({ nodes: z.array(savedNodeSchema) });
 
@@ -82,18 +82,18 @@ export class NodeLifecycle {
    * type it reports in this packet, else of the type it reported before, else the generic table.
    */
   tableFor(nodeId: number, reportedType: string | null): MetricTable {
-    return this.#typeOf(nodeId, reportedType ?? this.#options.registry.get(nodeId)?.kind ?? null).table;
+    return this.#typeOf(nodeId, reportedType ?? this.#options.registry.get(nodeId)?.type ?? null).table;
   }
 
   /** Brings a node that just sent a packet up to date: type, configured name and battery state. */
   onPacket(node: Node): void {
     const reported = node.metrics.nodeType?.value;
-    const type = this.#typeOf(node.id, typeof reported === 'string' ? reported : node.kind);
-    const kind = type.name === 'generic' ? null : type.name;
+    const type = this.#typeOf(node.id, typeof reported === 'string' ? reported : node.type);
+    const typeName = type.name === 'generic' ? null : type.name;
     const name = node.name ?? this.#options.catalog.configuredName(node.id);
     const batteryLow = isBatteryLow(node, type);
-    if (kind !== node.kind || name !== node.name || batteryLow !== node.batteryLow) {
-      this.#options.registry.replace({ ...node, kind, name, batteryLow });
+    if (typeName !== node.type || type.kind !== node.kind || name !== node.name || batteryLow !== node.batteryLow) {
+      this.#options.registry.replace({ ...node, type: typeName, kind: type.kind, name, batteryLow });
     }
   }
 
@@ -101,7 +101,7 @@ export class NodeLifecycle {
   sweep(): void {
     const now = this.#now();
     for (const node of this.#options.registry.list()) {
-      if (!node.offline && isSilent(node, this.#typeOf(node.id, node.kind), now)) {
+      if (!node.offline && isSilent(node, this.#typeOf(node.id, node.type), now)) {
         this.#options.logger.info({ nodeId: node.id, lastSeen: node.lastSeen }, 'node offline');
         this.#options.registry.replace({ ...node, offline: true });
       }
@@ -143,7 +143,7 @@ export class NodeLifecycle {
       offline: false,
       batteryLow: current?.batteryLow ?? false,
     };
-    node.offline = isSilent(node, this.#typeOf(node.id, node.kind), now);
+    node.offline = isSilent(node, this.#typeOf(node.id, node.type), now);
     if (current === undefined) {
       registry.seed(node);
     } else {

@@ -27,8 +27,13 @@ export const nodeSchema = z.object({
   firstSeen: z.string().nullable().default(null),
   /** Name given by a user, or null to show "Node <id>". */
   name: z.string().nullable().default(null),
-  /** Node type name (from the config's nodes/nodeTypes, or the node's own TYPE token), or null. */
+  /**
+   * The node type's kind, for icons and fitting controls: motion, garage, weather, switch, water,
+   * doorbell, sonar, sprinkler, thermostat or generic; null until the hub has decided.
+   */
   kind: z.string().nullable().default(null),
+  /** Node type name (from the config's nodes/nodeTypes, or the node's own TYPE token); null for generic. */
+  type: z.string().nullable().default(null),
   /** Name of the radio gateway the node was last heard on. */
   gateway: z.string().default('radio'),
   /** Hidden nodes are left out of the dashboard unless the user asks to see them. */

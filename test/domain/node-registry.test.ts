@@ -46,7 +46,7 @@ test('registry lists nodes by id', () => {
 
 test('seeds from saved settings and from history merge, and a heard node ignores seeds', () => {
   const registry = new NodeRegistry();
-  const base = { rssi: null, packets: 0, gateway: 'radio', hidden: false, offline: false, batteryLow: false, pinned: [], kind: null };
+  const base = { rssi: null, packets: 0, gateway: 'radio', hidden: false, offline: false, batteryLow: false, pinned: [], kind: null, type: null };
   // Saved settings: a name, no readings.
   registry.seed({ ...base, id: 5, name: 'Garage', lastSeen: first.toISOString(), firstSeen: '2025-06-01T00:00:00.000Z', metrics: {} });
   // History: the last readings, a later last-seen time, no name.

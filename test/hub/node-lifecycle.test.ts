@@ -38,20 +38,22 @@ test('type token and battery threshold', async () => {
   await hearNode(harness, '[11] START [TYPE:MotionMote] SS:-61', 11);
   await hearNode(harness, '[11] MOTION BAT:2.80v SS:-64', 11);
   const low = await nodeOf(11);
-  assert.equal(low.kind, 'MotionMote');
+  assert.equal(low.type, 'MotionMote');
+  assert.equal(low.kind, 'motion');
   assert.equal(low.batteryLow, true);
   assert.ok(low.firstSeen !== null);
 
   await hearNode(harness, '[11] MOTION BAT:3.27v SS:-64', 11);
   const fine = await nodeOf(11);
   assert.equal(fine.batteryLow, false);
-  assert.equal(fine.kind, 'MotionMote', 'the type stays without a TYPE token');
+  assert.equal(fine.type, 'MotionMote', 'the type stays without a TYPE token');
 });
 
 test('config sets type and name', async () => {
   await hearNode(harness, '[30] GAL:48213.7 GPM:2.35 SS:-73', 30);
   const node = await nodeOf(30);
-  assert.equal(node.kind, 'WaterMote');
+  assert.equal(node.type, 'WaterMote');
+  assert.equal(node.kind, 'water');
   assert.equal(node.name, 'Water meter');
   assert.equal(node.metrics.waterTotal?.value, 48213.7);
 });
@@ -136,7 +138,7 @@ test('restart keeps node settings', async () => {
   assert.equal(after.name, 'Mailbox');
   assert.equal(after.hidden, true);
   assert.deepEqual(after.pinned, ['motion', 'battery']);
-  assert.equal(after.kind, 'MotionMote');
+  assert.equal(after.type, 'MotionMote');
   assert.equal(after.firstSeen, before.firstSeen);
   assert.equal(after.lastSeen, before.lastSeen);
   await linkOpen(harness);

@@ -28,7 +28,7 @@ const hourMs = 3_600_000;
 
 /** Returns a garage node. `pinned` also selects the metric that its chart starts with. */
 function garageNode(pinned: string[] = []): Node {
-  const node = sampleNode(14, 18.5, { name: 'Garage', kind: 'GarageMote', pinned });
+  const node = sampleNode(14, 18.5, { name: 'Garage', type: 'GarageMote', pinned });
   node.metrics['state'] = { value: 'CLOSED', unit: null, time: secondsAgo(30) };
   node.metrics['humidity'] = { value: 55, unit: '%', time: secondsAgo(30) };
   return node;
@@ -139,11 +139,13 @@ void test('controls fit each kind', async () => {
   const { page, peer, problems } = await session.openPage('#/node/30');
   try {
     const nodes = [
-      sampleNode(30, 1, { kind: 'SwitchMote' }),
-      sampleNode(31, 1, { kind: 'DoorBell' }),
-      sampleNode(32, 1, { kind: 'WeatherMote' }),
-      // A hub that does not resolve types yet passes the TYPE token on as a metric.
+      sampleNode(30, 1, { type: 'SwitchMote' }),
+      sampleNode(31, 1, { type: 'DoorBell' }),
+      sampleNode(32, 1, { type: 'WeatherMote' }),
+      // A type the hub does not know: the TYPE token, kept as a metric, names it.
       sampleNode(33, 1, { metrics: { nodeType: { value: 'GarageMote', unit: null, time: secondsAgo(1) } } }),
+      // A user-defined type whose name says nothing: the kind the hub resolved decides.
+      sampleNode(34, 1, { type: 'BackGate', kind: 'garage' }),
     ];
     peer.send(snapshot('operator', nodes));
     const presets = page.locator('.preset-commands button');
@@ -155,6 +157,10 @@ void test('controls fit each kind', async () => {
     assert.equal(await presets.count(), 0);
     assert.equal(await page.getByLabel('Command to node 32').count(), 1);
     await page.evaluate('window.location.hash = "#/node/33"');
+    assert.deepEqual(await waitForPresets(presets, ['Open', 'Close']), ['Open', 'Close']);
+    await page.evaluate('window.location.hash = "#/node/32"');
+    await waitForText(page.locator('#node-page-title'), 'Node 32');
+    await page.evaluate('window.location.hash = "#/node/34"');
     assert.deepEqual(await waitForPresets(presets, ['Open', 'Close']), ['Open', 'Close']);
     assert.deepEqual(problems, []);
   } finally {

@@ -68,7 +68,7 @@ void test('snapshot shows nodes and user', async () => {
 void test('card shows name, kind and state', async () => {
   const { page, peer, problems } = await session.openPage();
   try {
-    const garage = sampleNode(14, 18, { name: 'Garage door', kind: 'GarageMote', batteryLow: true });
+    const garage = sampleNode(14, 18, { name: 'Garage door', type: 'GarageMote', batteryLow: true });
     garage.metrics['state'] = { value: 'CLOSED', unit: null, time: secondsAgo(30) };
     const sleepy = sampleNode(21, 5, { offline: true, lastSeen: minutesAgo(180) });
     peer.send(snapshot('viewer', [garage, sleepy]));
@@ -129,7 +129,7 @@ void test('filter, sort and hidden toggle', async () => {
         sampleNode(3, 1, { name: 'Kitchen', rssi: -80, lastSeen: minutesAgo(10) }),
         sampleNode(7, 2, { name: 'Attic', rssi: -40, lastSeen: minutesAgo(1) }),
         sampleNode(9, 3, { name: 'Basement', hidden: true, rssi: -60, lastSeen: minutesAgo(5) }),
-        sampleNode(12, 4, { rssi: null, kind: 'WaterMeter' }),
+        sampleNode(12, 4, { rssi: null, type: 'WaterMeter' }),
       ]),
     );
     const titles = page.locator('article.node h3');
@@ -249,7 +249,7 @@ void test('one link panel per gateway', async () => {
 void test('markup from the hub stays text', async () => {
   const { page, peer, problems } = await session.openPage();
   try {
-    const node = sampleNode(9, '<img src=x onerror=alert(1)>', { name: '<b>Boiler</b>', kind: '<i>Type</i>' });
+    const node = sampleNode(9, '<img src=x onerror=alert(1)>', { name: '<b>Boiler</b>', kind: '<i>kind</i>', type: '<i>Type</i>' });
     node.metrics['<b>bold</b>'] = { value: '<script>alert(2)</script>', unit: '<i>u</i>', time: secondsAgo(1) };
     const warningLink = { ...openLink('<u>gw</u>'), warning: '<img src=z onerror=alert(4)>' };
     peer.send(snapshot('operator', [node], '<em>mallory</em>', [], [warningLink]));
@@ -286,7 +286,7 @@ void test('markup from the hub stays text', async () => {
 void test('viewer sees no command controls', async () => {
   const { page, peer, problems } = await session.openPage();
   try {
-    const garage = sampleNode(14, 18, { kind: 'GarageMote' });
+    const garage = sampleNode(14, 18, { type: 'GarageMote' });
     peer.send(snapshot('viewer', [garage, sampleNode(7, 19)], 'bob'));
     await waitForText(metricValue(page, 7, 'temperature'), '19 °C');
 
@@ -451,9 +451,9 @@ void test('layout fits phone and desktop', async () => {
   const { page, peer, problems } = await session.openPage();
   try {
     const nodes = [
-      sampleNode(3, 21.5, { name: 'Living room', kind: 'WeatherMote' }),
-      sampleNode(7, 19, { kind: 'MotionMote' }),
-      sampleNode(12, 'open', { kind: 'GarageMote', name: 'Garage door' }),
+      sampleNode(3, 21.5, { name: 'Living room', type: 'WeatherMote' }),
+      sampleNode(7, 19, { type: 'MotionMote' }),
+      sampleNode(12, 'open', { type: 'GarageMote', name: 'Garage door' }),
       sampleNode(1023, 1013.25, { offline: true, batteryLow: true }),
     ];
     const longNode = nodes[3];

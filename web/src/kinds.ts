@@ -37,25 +37,39 @@ const kindWords: [RegExp, NodeKind][] = [
   [/weather|thp|temp|humid/i, 'weather'],
 ];
 
+function isNodeKind(text: string): text is NodeKind {
+  return Object.hasOwn(kindIcons, text);
+}
+
 /**
- * Returns the kind of a node from its type name (GarageMote, MotionMote...).
- * NOTE: the wire API carries the type name, not the type's configured `kind`, so a user-defined type
- * whose name has none of these words shows the generic icon and no preset controls.
+ * Returns the kind of a node: the one the hub resolved from the node's type, else a guess from the
+ * type name (GarageMote, MotionMote...) for a node whose type the hub does not know.
  */
-export function kindOf(typeName: string | null): NodeKind {
+export function kindOf(node: NodeTypeFacts): NodeKind {
+  if (node.kind !== null && isNodeKind(node.kind) && node.kind !== 'generic') {
+    return node.kind;
+  }
+  const typeName = typeNameOf(node);
   if (typeName === null) {
     return 'generic';
   }
   return kindWords.find(([pattern]) => pattern.test(typeName))?.[1] ?? 'generic';
 }
 
+/** The parts of a node that say what it is. */
+export interface NodeTypeFacts {
+  kind: string | null;
+  type: string | null;
+  metrics: Record<string, { value: number | string }>;
+}
+
 /**
- * Returns the node's type name: `kind` from the hub, else the text of the node's own TYPE token, which a
- * hub that does not resolve types yet passes on as the `nodeType` metric.
+ * Returns the node's type name: `type` from the hub, else the text of the node's own TYPE token, which
+ * the hub also keeps as the `nodeType` metric.
  */
-export function typeNameOf(node: { kind: string | null; metrics: Record<string, { value: number | string }> }): string | null {
+export function typeNameOf(node: NodeTypeFacts): string | null {
   const reported = node.metrics['nodeType']?.value;
-  return node.kind ?? (typeof reported === 'string' ? reported : null);
+  return node.type ?? (typeof reported === 'string' ? reported : null);
 }
 
 /** A button that sends a fixed command. */

@@ -37,7 +37,7 @@ export function cardMetricNames(node: Node): string[] {
 function NodeSummary({ node: observable }: { node: Observable<Node> }) {
   const node = useObservable(observable);
   const titleId = `node-${node.id}-title`;
-  const kind = kindOf(typeNameOf(node));
+  const kind = kindOf(node);
   const battery = batteryMetricName(node.metrics);
   const batteryMetric = battery === null ? undefined : node.metrics[battery];
   const classes = ['node', node.offline ? 'node-offline' : '', node.hidden ? 'node-hidden' : ''].filter((name) => name !== '').join(' ');
@@ -54,7 +54,7 @@ function NodeSummary({ node: observable }: { node: Observable<Node> }) {
       </div>
       <p class="node-subtitle">
         {node.name === null ? '' : `Node ${node.id} · `}
-        {typeNameOf(node) ?? 'unknown type'}
+        {typeNameOf(node) ?? 'generic node'}
       </p>
       <dl class="facts node-facts">
         <div>

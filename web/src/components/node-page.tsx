@@ -42,7 +42,7 @@ function NodeDetails({ node: observable, store, connection }: { node: Observable
         <a href="#/">← Dashboard</a>
       </p>
       <div class="node-heading">
-        <img class="kind-icon" src={kindIcons[kindOf(typeNameOf(node))]} alt="" width={32} height={32} />
+        <img class="kind-icon" src={kindIcons[kindOf(node)]} alt="" width={32} height={32} />
         <h2 id="node-page-title">{nodeTitle(node)}</h2>
         {node.offline && <span class="badge badge-bad">Offline</span>}
         {node.hidden && <span class="badge">Hidden</span>}
@@ -53,7 +53,7 @@ function NodeDetails({ node: observable, store, connection }: { node: Observable
         </h2>
         <dl class="facts">
           <Fact term="Node id" value={String(node.id)} />
-          <Fact term="Type" value={typeNameOf(node) ?? 'unknown'} />
+          <Fact term="Type" value={typeNameOf(node) ?? 'generic'} />
           <Fact term="Radio gateway" value={node.gateway} />
           <div>
             <dt>Last seen</dt>
