@@ -54,6 +54,9 @@ export function rewriteProxyHeaders(headers: IncomingHttpHeaders, secret: string
 }
 
 /** Create the reverse proxy that forwards /api requests and /ws upgrades to the hub. */
+/** Socket errors that mean the peer went away mid-connection. */
+const clientGoneCodes: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 export function createHubProxy(options: HubProxyOptions): HubProxy {
   const { logger } = options;
   const target = { protocol: 'http:', host: options.hub.host, port: options.hub.port };
@@ -77,8 +80,13 @@ export function createHubProxy(options: HubProxyOptions): HubProxy {
     proxyRequest.once('upgrade', () => upgraded.add(socket));
   });
 
-  // Without this listener, an error that no per-call callback handles would be thrown.
-  proxy.on('error', (error) => {
+  // Without this listener, an error that no per-call callback handles would be thrown. A browser
+  // that closes a tab or loses its network resets its connection: that is routine, not a failure.
+  proxy.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== undefined && clientGoneCodes.has(error.code)) {
+      logger.debug({ code: error.code }, 'client connection ended abruptly');
+      return;
+    }
     logger.error({ err: error }, 'hub proxy failed');
   });
 

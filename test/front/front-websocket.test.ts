@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { connect } from 'node:tls';
 
 import WebSocket from 'ws';
 
@@ -115,6 +118,33 @@ void describe('front websocket', () => {
     assert.equal(upgrade.headers['x-gatehouse-client'], '127.0.0.1');
     assert.equal(upgrade.headers['x-forwarded-for'], undefined);
     assert.equal(upgrade.headers.authorization, undefined);
+  });
+
+  void test('a client that resets its connection is no error', async () => {
+    const tcp = netConnect({ host: '127.0.0.1', port: running.front.httpsPort });
+    await once(tcp, 'connect');
+    const socket = connect({ socket: tcp, ca: running.cert, servername: 'localhost' });
+    await once(socket, 'secureConnect');
+    socket.write(
+      [
+        'GET /ws HTTP/1.1',
+        `Host: 127.0.0.1:${running.front.httpsPort}`,
+        `Authorization: ${goodAuth.authorization}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    assert.match(chunk.toString('latin1'), /^HTTP\/1\.1 101 /);
+    // A tab closed mid-connection or a phone that lost its network: the peer sends a TCP reset.
+    tcp.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const errors = running.logLines.filter((line) => typeof line.level === 'number' && line.level >= 50);
+    assert.deepEqual(errors, []);
   });
 
   void test('allows a script without Origin', async () => {
