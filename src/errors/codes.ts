@@ -31,6 +31,7 @@ export const errorCatalog = {
 
   PROTOCOL_COMMAND_INVALID: { status: 400, description: 'A command was rejected before sending because the dialect or firmware cannot take it.' },
   PROTOCOL_MESSAGE_INVALID: { status: 400, description: 'A websocket or REST message failed schema validation.' },
+  PROTOCOL_MEDIA_TYPE: { status: 415, description: 'A REST request body was not sent as JSON (Content-Type: application/json).' },
 
   STORAGE_OPEN_FAILED: { status: 500, description: 'The history database could not be opened or switched to WAL mode.' },
   STORAGE_SCHEMA_TOO_NEW: { status: 500, description: 'The history database was written by a newer Gatehouse; upgrade or restore a backup.' },

@@ -146,6 +146,11 @@ function toGatehouseError(error: unknown): GatehouseError {
     return error;
   }
   const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 415) {
+    return new GatehouseError('PROTOCOL_MEDIA_TYPE', 'unsupported body type: send the body as JSON with the header "Content-Type: application/json"', {
+      cause: error,
+    });
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new GatehouseError('PROTOCOL_MESSAGE_INVALID', `invalid request: ${(error as Error).message}`, { cause: error });
   }

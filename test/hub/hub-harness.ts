@@ -125,12 +125,12 @@ export class HubHarness {
   }
 
   /** A request as the front forwards it for `identity` (a user name or `token:<name>`). */
-  async request(method: string, requestPath: string, identity: string, body?: string | object): Promise<HubResponse> {
+  async request(method: string, requestPath: string, identity: string, body?: string | object, contentType = 'application/json'): Promise<HubResponse> {
     const headers: Record<string, string> = { 'x-gatehouse-secret': this.secret, 'x-gatehouse-user': identity, 'x-gatehouse-client': '192.0.2.10' };
     let payload: string | undefined;
     if (body !== undefined) {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = contentType;
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     // One connection per request: a reused keep-alive socket can be closed by the server just as the

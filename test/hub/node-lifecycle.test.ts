@@ -116,6 +116,11 @@ test('bad node updates are rejected', async () => {
     assert.equal(response.status, entry.status, `${JSON.stringify(entry.body).slice(0, 60)}: ${response.body.slice(0, 200)}`);
     assert.equal(errorCodeOf(response), entry.code);
   }
+  // What `curl -d '{"name":"x"}'` sends without -H 'Content-Type: application/json'.
+  const form = await harness.request('PATCH', '/api/nodes/30', operator, '{"name":"Form"}', 'application/x-www-form-urlencoded');
+  assert.equal(form.status, 415, form.body);
+  assert.equal(errorCodeOf(form), 'PROTOCOL_MEDIA_TYPE');
+  assert.match(form.body, /Content-Type: application\/json/);
   const unknown = await harness.request('PATCH', '/api/nodes/999', operator, { name: 'Ghost' });
   assert.equal(unknown.status, 404);
   assert.equal(errorCodeOf(unknown), 'NODE_NOT_FOUND');
