@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { type Command, type HistorySeries, type LinkStatus, type LogEntry, type Node, type NodeRequest, nodeSchema } from '../../src/protocol/index.js';
 import { retryDelayMs } from '../../web/src/backoff.js';
 import { formatAge, formatDelay, formatMetricValue } from '../../web/src/format.js';
-import { appendReading, historyUrl, stateSegments } from '../../web/src/history.js';
+import { appendReading, historyUrl, initialRange, stateSegments } from '../../web/src/history.js';
 import { HubStore, maxLogEntries } from '../../web/src/hub-store.js';
 import { parseRoute } from '../../web/src/routes.js';
 import { webSocketUrl } from '../../web/src/web-socket-url.js';
@@ -272,4 +272,14 @@ void test('state series splits into segments', () => {
 
 void test('history URL encodes the metric', () => {
   assert.equal(historyUrl(3, 'a/b c', 10, 20, 500), '/api/nodes/3/metrics/a%2Fb%20c/history?from=10&to=20&points=500');
+});
+
+test('a node page opens on a day, or on an hour for a node heard first within two hours', () => {
+  const now = Date.parse('2026-06-01T12:00:00.000Z');
+  assert.equal(initialRange(null, now), 'day');
+  assert.equal(initialRange('not a time', now), 'day');
+  assert.equal(initialRange('2026-06-01T11:55:00.000Z', now), 'hour');
+  assert.equal(initialRange('2026-06-01T10:00:00.001Z', now), 'hour');
+  assert.equal(initialRange('2026-06-01T10:00:00.000Z', now), 'day');
+  assert.equal(initialRange('2025-01-01T00:00:00.000Z', now), 'day');
 });

@@ -3,7 +3,7 @@ import type { HistorySeries, Node } from '../../../src/protocol/index.js';
 import { describeError, isMissingRoute } from '../api.js';
 import type { ChartHandle } from '../chart.js';
 import { formatLocalTime } from '../format.js';
-import { appendReading, csvUrl, fetchHistory, rangeDurations } from '../history.js';
+import { appendReading, csvUrl, fetchHistory, initialRange, rangeDurations } from '../history.js';
 import { batteryMetricName } from '../kinds.js';
 import type { RangeName } from '../history.js';
 import { StateTimeline } from './state-timeline.js';
@@ -46,7 +46,7 @@ export function HistorySection({ node }: { node: Node }) {
 
   const [chosen, setChosen] = useState<string[] | null>(null);
   const selected = (chosen ?? defaultChartMetrics(node, numericNames)).filter((name) => numericNames.includes(name));
-  const [window, setWindow] = useState<Window>({ range: 'day', zoom: null });
+  const [window, setWindow] = useState<Window>(() => ({ range: initialRange(node.firstSeen, Date.now()), zoom: null }));
   // A live range ends when it was chosen, and readings after that extend the series in place.
   const bounds = useMemo(() => windowBounds(window, Date.now()), [window]);
 
@@ -296,3 +296,4 @@ function StateHistory({ node, metric, from, to, live }: { node: Node; metric: st
     </div>
   );
 }
+
