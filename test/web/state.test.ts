@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Command, type HistorySeries, type LinkStatus, type LogEntry, type Node, type NodeRequest, nodeSchema } from '../../src/protocol/index.js';
 import { retryDelayMs } from '../../web/src/backoff.js';
-import { formatAge, formatDelay, formatMetricValue } from '../../web/src/format.js';
+import { formatAge, formatDelay, formatMetricValue, metricLabel } from '../../web/src/format.js';
 import { appendReading, historyUrl, initialRange, stateSegments } from '../../web/src/history.js';
 import { HubStore, maxLogEntries } from '../../web/src/hub-store.js';
 import { parseRoute } from '../../web/src/routes.js';
@@ -282,4 +282,13 @@ test('a node page opens on a day, or on an hour for a node heard first within tw
   assert.equal(initialRange('2026-06-01T10:00:00.001Z', now), 'hour');
   assert.equal(initialRange('2026-06-01T10:00:00.000Z', now), 'day');
   assert.equal(initialRange('2025-01-01T00:00:00.000Z', now), 'day');
+});
+
+test('metric names read as words', () => {
+  assert.equal(metricLabel('timeSinceMotion'), 'time since motion');
+  assert.equal(metricLabel('temperature1'), 'temperature 1');
+  assert.equal(metricLabel('battery'), 'battery');
+  assert.equal(metricLabel('txLevel'), 'tx level');
+  assert.equal(metricLabel('<b>bold</b>'), '<b>bold</b>');
+  assert.equal(metricLabel('GPM'), 'gpm');
 });

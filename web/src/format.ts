@@ -46,3 +46,14 @@ export function nodeTitle(node: { id: number; name: string | null }): string {
 export function formatRssi(rssi: number | null): string {
   return rssi === null ? 'unknown' : `${rssi} dBm`;
 }
+
+/**
+ * A metric name as words for people: `timeSinceMotion` reads "time since motion" and `temperature1`
+ * "temperature 1", so narrow cards wrap between words instead of inside one.
+ */
+export function metricLabel(name: string): string {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1 $2')
+    .toLowerCase();
+}
