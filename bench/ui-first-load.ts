@@ -49,19 +49,26 @@ interface LoadResult {
   /** Uncompressed bytes of the JS and CSS responses. */
   rawBytes: number;
   gzipBytes: number;
+  /** Body bytes as sent by the front (brotli or gzip when the browser accepts it). */
+  wireBytes: number;
   files: string[];
 }
 
 async function measureLoad(page: Page, url: string, reload: boolean): Promise<LoadResult> {
-  const bodies: Promise<{ url: string; size: number; gzip: number }>[] = [];
+  const bodies: Promise<{ url: string; size: number; gzip: number; wire: number }>[] = [];
   page.on('response', (response) => {
     const type = response.headers()['content-type'] ?? '';
     if (/javascript|css/.test(type)) {
       bodies.push(
-        response.body().then(
-          (body) => ({ url: new URL(response.url()).pathname, size: body.length, gzip: gzipSync(body, { level: 6 }).length }),
+        Promise.all([response.body(), response.request().sizes()]).then(
+          ([body, sizes]) => ({
+            url: new URL(response.url()).pathname,
+            size: body.length,
+            gzip: gzipSync(body, { level: 6 }).length,
+            wire: sizes.responseBodySize,
+          }),
           // A 304 from the warm cache has no body to measure.
-          () => ({ url: new URL(response.url()).pathname, size: 0, gzip: 0 }),
+          () => ({ url: new URL(response.url()).pathname, size: 0, gzip: 0, wire: 0 }),
         ),
       );
     }
@@ -79,6 +86,7 @@ async function measureLoad(page: Page, url: string, reload: boolean): Promise<Lo
     firstNodeMs,
     rawBytes: files.reduce((total, file) => total + file.size, 0),
     gzipBytes: files.reduce((total, file) => total + file.gzip, 0),
+    wireBytes: files.reduce((total, file) => total + file.wire, 0),
     files: files.map((file) => file.url),
   };
 }
@@ -92,7 +100,13 @@ function summarize(label: string, results: LoadResult[], withSizes: boolean): st
     `first node p50 ${percentile(times, 0.5).toFixed(0)} ms`,
     `p90 ${percentile(times, 0.9).toFixed(0)} ms`,
     `max ${(times.at(-1) ?? 0).toFixed(0)} ms`,
-    ...(withSizes ? [`JS+CSS gzip ${((first?.gzipBytes ?? 0) / 1024).toFixed(1)} KiB`, `raw ${((first?.rawBytes ?? 0) / 1024).toFixed(1)} KiB`] : []),
+    ...(withSizes
+      ? [
+          `JS+CSS sent ${((first?.wireBytes ?? 0) / 1024).toFixed(1)} KiB`,
+          `gzip ${((first?.gzipBytes ?? 0) / 1024).toFixed(1)} KiB`,
+          `raw ${((first?.rawBytes ?? 0) / 1024).toFixed(1)} KiB`,
+        ]
+      : []),
   ].join(' | ');
 }
 

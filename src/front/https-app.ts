@@ -134,13 +134,19 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
     const root = path.resolve(options.webRoot);
     await app.register(fastifyStatic, {
       root,
-      index: 'index.html',
+      // The build writes .br and .gz copies of the text files (scripts/compress-web.ts); the plugin
+      // picks one by Accept-Encoding and adds Vary: Accept-Encoding.
+      preCompressed: true,
+      // NOTE: with preCompressed, @fastify/static 10.1.11 answers 404 for a directory index that has
+      // no compressed copy when the browser accepts br or gzip, so `/` is a route of its own below.
+      index: false,
       // The plugin's own header would give every file the same max-age; setHeaders sets one per file.
       cacheControl: false,
       setHeaders: (reply, filePath) => {
         reply.header('cache-control', cacheControlFor(path.relative(root, filePath)));
       },
     });
+    app.get('/', (_request, reply) => reply.sendFile('index.html'));
   } else {
     logger.warn({ webRoot: options.webRoot }, 'the web UI is not built, so the front serves a 503 page until `npm run build` and a restart');
     app.get('/*', (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send(notBuiltPage));

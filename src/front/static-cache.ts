@@ -17,6 +17,7 @@ const hashedAssetName = /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
  * Without that, a new release would stay invisible until the cache expired.
  */
 export function cacheControlFor(relativePath: string): string {
-  const normalized = relativePath.split(path.sep).join('/');
+  // A compressed copy (file.js.br) is cached like the file it encodes.
+  const normalized = relativePath.split(path.sep).join('/').replace(/\.(?:br|gz)$/, '');
   return hashedAssetName.test(normalized) ? immutableCacheControl : revalidateCacheControl;
 }

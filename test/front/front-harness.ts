@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { brotliCompressSync } from 'node:zlib';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -122,6 +123,8 @@ export async function startTestFront(hubPort: number, settings: { withWebRoot?: 
     await writeFile(path.join(webRoot, 'index.html'), indexHtml);
     await writeFile(path.join(webRoot, 'assets', 'app.js'), 'console.log("ui");\n');
     await writeFile(path.join(webRoot, 'assets', hashedAssetName), 'console.log("hashed");\n');
+    // The copy the build writes for browsers that accept brotli.
+    await writeFile(path.join(webRoot, 'assets', `${hashedAssetName}.br`), brotliCompressSync('console.log("hashed");\n'));
     await writeFile(path.join(webRoot, 'manifest.webmanifest'), '{"name":"Gatehouse"}\n');
   }
 

@@ -116,6 +116,24 @@ void describe('front HTTPS server', () => {
     assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable');
   });
 
+  void test('a browser that accepts brotli gets the compressed copy, cached alike', async () => {
+    const path = `/assets/${hashedAssetName}`;
+    const compressed = await requestHttps(running.front.httpsPort, running.cert, { path, headers: { ...goodAuth, 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(compressed.status, 200);
+    assert.equal(compressed.headers['content-encoding'], 'br');
+    assert.match(String(compressed.headers.vary), /accept-encoding/i);
+    assert.match(String(compressed.headers['content-type']), /javascript/);
+    assert.equal(compressed.headers['cache-control'], 'public, max-age=31536000, immutable');
+    // The index has no compressed copy here; a browser that accepts brotli still gets the page.
+    for (const page of ['/', '/index.html']) {
+      const index = await requestHttps(running.front.httpsPort, running.cert, { path: page, headers: { ...goodAuth, 'accept-encoding': 'gzip, deflate, br' } });
+      assert.equal(index.status, 200, page);
+    }
+    const plain = await requestHttps(running.front.httpsPort, running.cert, { path, headers: goodAuth });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.body, 'console.log("hashed");\n');
+  });
+
   void test('index and manifest revalidated', async () => {
     for (const file of ['/', '/index.html', '/manifest.webmanifest', '/assets/app.js']) {
       const response = await requestHttps(running.front.httpsPort, running.cert, { path: file, headers: goodAuth });
