@@ -22,9 +22,14 @@ const deniedReasons: Readonly<Record<HubAction, string>> = {
   manage: 'only an admin can delete nodes and manage users, tokens and the audit log',
 };
 
+/** Returns whether the actor's role may perform `action`. */
+export function isAllowed(actor: Actor, action: HubAction): boolean {
+  return rolesAllowed[action].has(actor.role);
+}
+
 /** Throws AUTH_FORBIDDEN unless the actor's role may perform `action`. Every hub API action calls this. */
 export function assertAllowed(actor: Actor, action: HubAction): void {
-  if (!rolesAllowed[action].has(actor.role)) {
+  if (!isAllowed(actor, action)) {
     throw new GatehouseError('AUTH_FORBIDDEN', `forbidden: the ${actor.role} role ${deniedReasons[action]}`, {
       context: { user: actor.name, role: actor.role, action },
     });

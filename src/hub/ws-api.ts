@@ -13,7 +13,7 @@ import {
   type NodeRequest,
   type ServerMessage,
 } from '../protocol/index.js';
-import { assertAllowed, type HubAction } from './access.js';
+import { assertAllowed, isAllowed, type HubAction } from './access.js';
 import type { Actor, CommandService } from './commands.js';
 import type { LiveLog } from './live-log.js';
 
@@ -263,8 +263,33 @@ export class WebsocketApi {
     client.socket.send(text);
   }
 
+  /**
+   * Resolve every client's role again, once per ping interval: the websocket of a removed user or a
+   * revoked token is closed, and a client whose new role may not read the live log stops getting it.
+   */
+  async #recheckActors(): Promise<void> {
+    await Promise.all(
+      [...this.#clients].map(async (client) => {
+        const actor = await this.#options.refreshActor(client.actor);
+        if (actor === null) {
+          client.logger.info('websocket user or token no longer exists, closing');
+          // 4000 to 4999 are for applications (RFC 6455, section 7.4.2).
+          client.socket.close(4403, 'user or token removed');
+          return;
+        }
+        client.actor = actor;
+        if (client.logSubscribed && !isAllowed(actor, messageActions.subscribeLog)) {
+          client.logSubscribed = false;
+        }
+      }),
+    );
+  }
+
   /** Ping every client, and terminate each one that sent no pong for the previous ping. */
   #pingAll(): void {
+    this.#recheckActors().catch((error: unknown) => {
+      this.#options.logger.error({ err: error }, 'checking websocket clients against users and tokens failed');
+    });
     for (const client of this.#clients) {
       if (!client.alive) {
         client.logger.info('websocket client missed a ping, terminating');

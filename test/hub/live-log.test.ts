@@ -57,3 +57,29 @@ test('the live log redacts the radio network key', async () => {
   assert.ok(texts.every((text) => !text.includes('SampleKey123456')), JSON.stringify(texts));
   client.socket.close();
 });
+
+test('a demoted operator stops getting the live log', async () => {
+  const client = await harness.websocket(hubUsers.operator.name);
+  client.socket.send(JSON.stringify({ type: 'subscribeLog', id: 'log', enabled: true }));
+  await sleep(300);
+  const demoted = await harness.request('PATCH', `/api/users/${hubUsers.operator.name}`, hubUsers.admin.name, { role: 'viewer' });
+  assert.equal(demoted.status, 200, demoted.body);
+  harness.hub.setPingInterval(100);
+  await sleep(400);
+  const before = logEntries(client.messages).length;
+  await harness.radio.write('[51] MOTION SS:-60\n');
+  await sleep(700);
+  assert.equal(logEntries(client.messages).length, before);
+  assert.equal(client.socket.readyState, client.socket.OPEN, 'a viewer may still watch nodes');
+  client.socket.close();
+});
+
+test('a removed user loses the websocket', async () => {
+  const client = await harness.websocket(hubUsers.viewer.name);
+  const closed = new Promise<number>((resolve) => client.socket.once('close', (code: number) => resolve(code)));
+  const removed = await harness.request('DELETE', `/api/users/${hubUsers.viewer.name}`, hubUsers.admin.name);
+  assert.equal(removed.status, 204, removed.body);
+  harness.hub.setPingInterval(100);
+  const code = await Promise.race([closed, sleep(3000).then(() => 0)]);
+  assert.equal(code, 4403);
+});
