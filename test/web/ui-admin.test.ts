@@ -244,6 +244,15 @@ void test('token secret is shown once', async () => {
       true,
     );
 
+    // Revoking a token whose secret is still on screen takes the secret away too.
+    await form.getByLabel('Name').fill('spare');
+    await form.getByLabel(/Expires after/).fill('');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    assert.equal(await waitForText(page.locator('[data-field="token-secret"]'), secret), secret);
+    await page.getByRole('button', { name: 'Revoke spare' }).click();
+    assert.equal(await waitForText(page.locator('[data-field="tokens-status"]'), 'Revoked spare.'), 'Revoked spare.');
+    assert.equal(await page.locator('[data-field="token-secret"]').count(), 0);
+
     // A bad lifetime comes back from the hub with its reason.
     api.on('POST', '/api/tokens', () => ({ status: 400, body: { error: { code: 'PROTOCOL_MESSAGE_INVALID', message: 'expiresDays must be 1 to 3650' } } }));
     await form.getByLabel('Name').fill('forever');

@@ -191,7 +191,8 @@ void test('history chart draws and zooms', async () => {
     const chart = page.locator('.chart');
     await chart.locator('canvas').waitFor();
     assert.match(await waitForText(page.locator('.uplot .u-legend'), /temperature \(°C\)/), /temperature \(°C\)/);
-    assert.equal(await chart.getAttribute('data-points'), '24');
+    // The chart may draw its axes before it has the points, so wait for them.
+    assert.equal(await waitUntil(async () => (await chart.getAttribute('data-points')) === '24'), true);
     const first = session.server.api.requestsTo('GET', '/api/nodes/14/metrics/temperature/history').at(-1);
     assert.equal(Number(first?.query.get('to')) - Number(first?.query.get('from')), 24 * hourMs);
     assert.equal(first?.query.get('points'), '1000');

@@ -14,7 +14,10 @@ export function NodeManage({ node, store, user }: { node: Node; store: HubStore;
   const [pinned, setPinned] = useState<string[]>(node.pinned);
   const [status, setStatus] = useState('');
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const metricNames = Object.keys(node.metrics).sort((a, b) => a.localeCompare(b));
+  // The type name (nodeType) is the card's subtitle, so it is not offered as a metric to pin.
+  const metricNames = Object.keys(node.metrics)
+    .filter((name) => name !== 'nodeType')
+    .sort((a, b) => a.localeCompare(b));
 
   const save = (event: Event): void => {
     event.preventDefault();

@@ -87,7 +87,10 @@ function Fact({ term, value, field }: { term: string; value: string; field?: str
 }
 
 function AllMetrics({ node }: { node: Node }) {
-  const metrics = Object.entries(node.metrics).sort(([a], [b]) => a.localeCompare(b));
+  // The type name (nodeType) is shown as the node's Type above.
+  const metrics = Object.entries(node.metrics)
+    .filter(([name]) => name !== 'nodeType')
+    .sort(([a], [b]) => a.localeCompare(b));
   return (
     <section class="panel" aria-labelledby="metrics-title">
       <h2 id="metrics-title">Metrics</h2>

@@ -294,6 +294,10 @@ function TokensPanel() {
                         requestJson('DELETE', `/api/tokens/${encodeURIComponent(token.name)}`, z.unknown()).then(
                           () => {
                             setStatus(`Revoked ${token.name}.`);
+                            // A revoked token's secret must not stay on screen to be copied into a script.
+                            if (secret?.name === token.name) {
+                              setSecret(null);
+                            }
                             setVersion(version + 1);
                           },
                           (error: unknown) => {
