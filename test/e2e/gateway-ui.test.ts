@@ -297,6 +297,7 @@ test('admin manages users and tokens', async () => {
     assert.equal((await page.content()).includes(secret), false);
 
     await page.getByRole('button', { name: 'Revoke backup-script' }).click();
+    await page.getByRole('button', { name: 'Confirm revoking backup-script' }).click();
     assert.equal(await waitForText(page.locator('[data-field="tokens-status"]'), 'Revoked backup-script.', 10_000), 'Revoked backup-script.');
     // The front rereads tokens.json when it changes, within its check interval, so the 401 may take a moment.
     let revokedStatus = 0;

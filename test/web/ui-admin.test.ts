@@ -236,7 +236,12 @@ void test('token secret is shown once', async () => {
     assert.equal(await page.locator('[data-field="token-secret"]').count(), 0);
     assert.equal((await page.content()).includes(secret), false);
 
+    // Revoking asks once more, and "Keep" backs out without a request.
     await page.getByRole('button', { name: 'Revoke backup' }).click();
+    await page.getByRole('button', { name: 'Keep backup' }).click();
+    assert.equal(api.requestsTo('DELETE', '/api/tokens/backup').length, 0);
+    await page.getByRole('button', { name: 'Revoke backup' }).click();
+    await page.getByRole('button', { name: 'Confirm revoking backup' }).click();
     assert.equal(await waitForText(page.locator('[data-field="tokens-status"]'), 'Revoked backup.'), 'Revoked backup.');
     await page.locator('tr[data-token="backup"]').waitFor({ state: 'detached' });
     assert.equal(
@@ -250,6 +255,7 @@ void test('token secret is shown once', async () => {
     await form.getByRole('button', { name: 'Create token' }).click();
     assert.equal(await waitForText(page.locator('[data-field="token-secret"]'), secret), secret);
     await page.getByRole('button', { name: 'Revoke spare' }).click();
+    await page.getByRole('button', { name: 'Confirm revoking spare' }).click();
     assert.equal(await waitForText(page.locator('[data-field="tokens-status"]'), 'Revoked spare.'), 'Revoked spare.');
     assert.equal(await page.locator('[data-field="token-secret"]').count(), 0);
 

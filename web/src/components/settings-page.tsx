@@ -225,6 +225,8 @@ function TokensPanel() {
   const [tokens, setTokens] = useState<TokenRow[] | null>(null);
   const [status, setStatus] = useState('');
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  // Revoking breaks every script that uses the token, so it takes a second click.
+  const [confirmingRevoke, setConfirmingRevoke] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
@@ -285,29 +287,41 @@ function TokensPanel() {
                   <td>{formatLocalTime(token.created)}</td>
                   <td>{token.expires === null ? 'never' : `${formatLocalTime(token.expires)}${token.expired ? ' (expired)' : ''}`}</td>
                   <td>
-                    <button
-                      type="button"
-                      class="danger"
-                      aria-label={`Revoke ${token.name}`}
-                      onClick={() => {
-                        setStatus(`Revoking ${token.name}…`);
-                        requestJson('DELETE', `/api/tokens/${encodeURIComponent(token.name)}`, z.unknown()).then(
-                          () => {
-                            setStatus(`Revoked ${token.name}.`);
-                            // A revoked token's secret must not stay on screen to be copied into a script.
-                            if (secret?.name === token.name) {
-                              setSecret(null);
-                            }
-                            setVersion(version + 1);
-                          },
-                          (error: unknown) => {
-                            setStatus(`Revoking ${token.name} failed: ${describeError(error)}`);
-                          },
-                        );
-                      }}
-                    >
-                      Revoke
-                    </button>
+                    {confirmingRevoke === token.name ? (
+                      <>
+                        <button
+                          type="button"
+                          class="danger"
+                          aria-label={`Confirm revoking ${token.name}`}
+                          onClick={() => {
+                            setConfirmingRevoke(null);
+                            setStatus(`Revoking ${token.name}…`);
+                            requestJson('DELETE', `/api/tokens/${encodeURIComponent(token.name)}`, z.unknown()).then(
+                              () => {
+                                setStatus(`Revoked ${token.name}.`);
+                                // A revoked token's secret must not stay on screen to be copied into a script.
+                                if (secret?.name === token.name) {
+                                  setSecret(null);
+                                }
+                                setVersion(version + 1);
+                              },
+                              (error: unknown) => {
+                                setStatus(`Revoking ${token.name} failed: ${describeError(error)}`);
+                              },
+                            );
+                          }}
+                        >
+                          Revoke for good
+                        </button>{' '}
+                        <button type="button" aria-label={`Keep ${token.name}`} onClick={() => setConfirmingRevoke(null)}>
+                          Keep
+                        </button>
+                      </>
+                    ) : (
+                      <button type="button" class="danger" aria-label={`Revoke ${token.name}`} onClick={() => setConfirmingRevoke(token.name)}>
+                        Revoke…
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
