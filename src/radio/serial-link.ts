@@ -6,7 +6,11 @@ export interface SerialLinkOptions extends LineLinkOptions {
   /** Serial device path, such as /dev/ttyAMA0 or /dev/serial/by-id/... */
   path: string;
   baudRate: number;
+  /** How often an open port's path is checked for the device it was opened on, in ms. Default 2000. */
+  presenceCheckMs?: number;
 }
+
+const defaultPresenceCheckMs = 2000;
 
 /**
  * Open errors that retrying soon will not fix: the device exists but this user may not open it, or the
@@ -22,12 +26,14 @@ const permanentOpenErrors = [/permission denied/i, /operation not permitted/i, /
 export class SerialLink extends LineLink {
   readonly #path: string;
   readonly #baudRate: number;
+  readonly #presenceCheckMs: number;
   #lastDevice: string | null = null;
 
   constructor(options: SerialLinkOptions) {
     super(options);
     this.#path = options.path;
     this.#baudRate = options.baudRate;
+    this.#presenceCheckMs = options.presenceCheckMs ?? defaultPresenceCheckMs;
   }
 
   protected get portLabel(): string {
@@ -44,16 +50,32 @@ export class SerialLink extends LineLink {
       throw new OpenFailure(opened.message, permanentOpenErrors.some((pattern) => pattern.test(opened.message)));
     }
 
+    // The port's close event is the usual sign of an unplugged adapter, but it was seen to stay away
+    // after the device went (a pty whose other end ended). A missing or re-pointed path closes the link too.
+    const presence = setInterval(() => {
+      realpath(this.#path).then(
+        (now) => {
+          if (now !== device) {
+            handlers.closed(`${this.#path} now points to ${now}`);
+          }
+        },
+        () => handlers.closed(`${this.#path} disappeared`),
+      );
+    }, this.#presenceCheckMs);
+    presence.unref();
+
     port.on('data', (chunk: Buffer) => handlers.data(chunk));
-    port.on('close', (error: Error | null) =>
-      handlers.closed(error === null ? 'the port was closed' : `the port was disconnected: ${error.message}`),
-    );
+    port.on('close', (error: Error | null) => {
+      clearInterval(presence);
+      handlers.closed(error === null ? 'the port was closed' : `the port was disconnected: ${error.message}`);
+    });
     return {
       write: async (bytes) => {
         await new Promise<void>((resolve, reject) => port.write(bytes, (error) => (error ? reject(error) : resolve())));
         await new Promise<void>((resolve, reject) => port.drain((error) => (error ? reject(error) : resolve())));
       },
       close: async () => {
+        clearInterval(presence);
         port.removeAllListeners('data');
         port.removeAllListeners('close');
         if (port.isOpen) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -183,5 +183,28 @@ void describe('SerialLink without a device', () => {
     assert.equal(link.status().state, 'closed');
     assert.equal(link.status().reason, 'stopped');
     assert.equal(link.status().retryInMs, null);
+  });
+});
+
+void describe('SerialLink when its device path goes away', () => {
+  void test('a removed device path closes an open link', async () => {
+    const { folder, remove } = await createTemporaryFolder();
+    const devicePath = path.join(folder, 'radio');
+    const pair = await startPtyPair(devicePath);
+    const capture = createCapturingLogger();
+    const link = new SerialLink({ path: devicePath, baudRate: 115200, logger: capture.logger, backoffInitialMs: 50, backoffMaxMs: 200, presenceCheckMs: 100 });
+    try {
+      link.start();
+      await waitFor('link open', () => link.status().state === 'open');
+      // The pty stays alive, so the port sees no close event: only the path is gone, as after a
+      // replug that left no by-id link behind.
+      await unlink(devicePath);
+      await waitFor('link closed', () => link.status().state !== 'open');
+      assert.match(link.status().reason ?? '', /disappeared|No such file/);
+    } finally {
+      await link.stop();
+      await pair.stop();
+      await remove();
+    }
   });
 });
