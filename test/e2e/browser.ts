@@ -5,6 +5,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { recordPageProblems } from '../support/page-problems.js';
 import type { Credentials } from '../support/stack.js';
 
 /** Chromium flags for a quiet, offline headless run as root in a container. */
@@ -69,18 +70,7 @@ export async function openUserPage(browser: Browser, origin: string, user: Crede
   });
 
   const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      problems.push(`console error: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => {
-    problems.push(`page error: ${error.message}`);
-  });
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
+  recordPageProblems(page, problems);
 
   const response = await page.goto(url);
   if (response?.status() !== 200) {

@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { nodeSchema } from '../../src/protocol/index.js';
 import type { LinkStatus, Node, NodeInput, NodeRequest, Role, ServerMessage } from '../../src/protocol/index.js';
+import { recordPageProblems } from '../support/page-problems.js';
 import { UiServer } from './ui-server.js';
 import type { HubPeer, ScriptedApi } from './ui-server.js';
 
@@ -104,18 +105,7 @@ export class UiSession {
     const page = await this.#context.newPage();
     const problems: string[] = [];
     this.#problemsByPage.set(page, problems);
-    page.on('console', (message) => {
-      if (message.type() === 'error') {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => {
-      problems.push(`page error: ${error.message}`);
-    });
-    page.on('dialog', (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
+    recordPageProblems(page, problems);
     await page.goto(`${this.server.url}${hash}`);
     const peer = await this.server.hub.nextPeer();
     return { page, peer, problems };
