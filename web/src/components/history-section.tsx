@@ -7,6 +7,7 @@ import { appendReading, csvUrl, fetchHistory, initialRange, rangeDurations } fro
 import { batteryMetricName } from '../kinds.js';
 import type { RangeName } from '../history.js';
 import { StateTimeline } from './state-timeline.js';
+import { MetricCheckboxes } from './metric-checkboxes.js';
 
 /** Returns the metric a chart starts with: the first pinned numeric one, else the first that is not the battery. */
 function defaultChartMetrics(node: Node, numericNames: string[]): string[] {
@@ -83,24 +84,7 @@ export function HistorySection({ node }: { node: Node }) {
         {window.zoom === null ? ' (live)' : ' (zoomed)'}
       </p>
       {numericNames.length > 0 && (
-        <fieldset class="metric-picker">
-          <legend>Metrics on the chart</legend>
-          {numericNames.map((name) => (
-            <label key={name} class="checkbox">
-              <input
-                type="checkbox"
-                name="chartMetric"
-                value={name}
-                checked={selected.includes(name)}
-                onChange={(event) => {
-                  const checked = event.currentTarget.checked;
-                  setChosen(checked ? [...selected, name] : selected.filter((other) => other !== name));
-                }}
-              />
-              {name}
-            </label>
-          ))}
-        </fieldset>
+        <MetricCheckboxes class="metric-picker" legend="Metrics on the chart" field="chartMetric" names={numericNames} checked={selected} onChange={setChosen} />
       )}
       {selected.length > 0 && (
         <NumericChart

@@ -6,6 +6,7 @@ import { describeError, requestJson } from '../api.js';
 import { isAdmin } from '../hub-store.js';
 import type { HubStore, User } from '../hub-store.js';
 import { cardMetricNames } from './node-card.js';
+import { MetricCheckboxes } from './metric-checkboxes.js';
 
 /** Rename, hide and pin metrics (operators and admins), and delete the node (admins). */
 export function NodeManage({ node, store, user }: { node: Node; store: HubStore; user: User | null }) {
@@ -66,24 +67,13 @@ export function NodeManage({ node, store, user }: { node: Node; store: HubStore;
           Hide from the dashboard
         </label>
         {metricNames.length > 0 && (
-          <fieldset>
-            <legend>Metrics pinned to the card (none pinned shows {cardMetricNames({ ...node, pinned: [] }).join(', ') || 'none'})</legend>
-            {metricNames.map((metric) => (
-              <label key={metric} class="checkbox">
-                <input
-                  type="checkbox"
-                  name="pinned"
-                  value={metric}
-                  checked={pinned.includes(metric)}
-                  onChange={(event) => {
-                    const checked = event.currentTarget.checked;
-                    setPinned(checked ? [...pinned, metric] : pinned.filter((other) => other !== metric));
-                  }}
-                />
-                {metric}
-              </label>
-            ))}
-          </fieldset>
+          <MetricCheckboxes
+            legend={`Metrics pinned to the card (none pinned shows ${cardMetricNames({ ...node, pinned: [] }).join(', ') || 'none'})`}
+            field="pinned"
+            names={metricNames}
+            checked={pinned}
+            onChange={setPinned}
+          />
         )}
         <button type="submit">Save</button>
         <output class="form-status" aria-live="polite">
