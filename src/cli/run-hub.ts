@@ -39,6 +39,12 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
   const radioPorts = gateways.map((gateway) => gateway.link.status().port);
   logger.info({ port: hub.port, radioPort: radioPorts[0], radioPorts, dataDir }, 'hub started');
 
+  // A single gateway's keys read `radio.port`, those of a list `radio.0.port` (see flattenConfig).
+  const overridden: string[] = [];
+  if (options.radioPort !== undefined) {
+    overridden.push(config.radio.length === 1 ? 'radio.port' : 'radio.0.port');
+  }
+
   // SIGHUP (from `systemctl reload` or the supervisor) reloads the config file. Without a handler
   // the signal would end the process.
   const onHangup = createConfigReloader({
@@ -46,8 +52,7 @@ export async function runHub(options: { config?: string; radioPort?: string }): 
     reader: 'hub',
     initial: config,
     logger,
-    // A single gateway's keys read `radio.port`, those of a list `radio.0.port` (see flattenConfig).
-    overridden: options.radioPort === undefined ? [] : [config.radio.length === 1 ? 'radio.port' : 'radio.0.port'],
+    overridden,
     apply: (next, keys) => {
       if (keys.includes('hub.pingIntervalSeconds')) {
         hub.setPingInterval(next.hub.pingIntervalSeconds * 1000);
