@@ -13,7 +13,7 @@ export const historySchema = z.strictObject({
   fiveMinuteRetentionDays: z.int().min(1).max(3650).default(400),
   /** Days the hourly rollups and the state changes are kept. */
   hourlyRetentionDays: z.int().min(1).max(36500).default(3650),
-  /** Longest time a reading waits in memory before its batch is written; what a power cut can lose. */
+  /** Maximum time a reading waits in memory before its batch is written, so about what a crash can lose. */
   flushIntervalMs: z.int().min(100).max(10_000).default(1000),
 });
 export type HistoryConfig = z.infer<typeof historySchema>;

@@ -1,13 +1,13 @@
 import type { Node } from '../protocol/index.js';
 import type { NodeType } from './node-types/index.js';
 
-/** Whether node `node` has been silent longer than its type's offline time at `now`. */
+/** Returns whether `node` has been silent longer than its type's offline time at `now`. */
 export function isSilent(node: Node, type: NodeType, now: Date): boolean {
   return now.getTime() - Date.parse(node.lastSeen) > type.offlineAfterMinutes * 60_000;
 }
 
 /**
- * Whether the node's battery metric is under its type's threshold. A type without a threshold, or a
+ * Returns whether the node's battery metric is under its type's threshold. A type without a threshold, or a
  * node without a numeric battery reading, is never low.
  */
 export function isBatteryLow(node: Node, type: NodeType): boolean {

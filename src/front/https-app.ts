@@ -137,7 +137,7 @@ export async function buildHttpsApp(options: HttpsAppOptions) {
       // The build writes .br and .gz copies of the text files (scripts/compress-web.ts); the plugin
       // picks one by Accept-Encoding and adds Vary: Accept-Encoding.
       preCompressed: true,
-      // NOTE: with preCompressed, @fastify/static 10.1.11 answers 404 for a directory index that has
+      // NOTE: with preCompressed, @fastify/static 10.1.11 returns 404 for a directory index that has
       // no compressed copy when the browser accepts br or gzip, so `/` is a route of its own below.
       index: false,
       // The plugin's own header would give every file the same max-age; setHeaders sets one per file.

@@ -5,8 +5,8 @@ import type { GatewaySession } from '../radio/session.js';
 import type { Confirmation } from './request-service.js';
 
 /**
- * What a dialect makes of one line from its radio gateway. A packet may carry confirmations of
- * requests. A gateway line of type `start` means the board reset and lost its request queue.
+ * The result of decoding one line from a radio gateway. A packet may carry confirmations of requests.
+ * A gateway line of type `start` means the board reset and lost its request queue.
  */
 export type DecodeResult =
   | { kind: 'packet'; packet: NodePacket; confirmations?: readonly Confirmation[] }

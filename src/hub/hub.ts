@@ -271,7 +271,7 @@ export class Hub {
     this.#websocket?.setPingInterval(intervalMs);
   }
 
-  /** Each radio gateway's link status with its dialect's drop counts added to the framer's, in config order. */
+  /** Returns each radio gateway's link status, in config order, with the dialect's drop counts added to the framer's. */
   linkStatuses(): LinkStatus[] {
     return this.#gateways.map((state) => this.#statusOf(state));
   }

@@ -11,7 +11,7 @@ import { assertAllowed } from './access.js';
 import type { Actor } from './commands.js';
 import { StateFile } from './state-file.js';
 
-/** Where the requests of one node go: its radio gateway's link and the dialect's request encoders. */
+/** The destination of one node's requests: its radio gateway's link and the dialect's request encoders. */
 export interface RequestRoute {
   gateway: string;
   link: RadioLink;
@@ -152,7 +152,7 @@ export class RequestService {
     return result.request;
   }
 
-  /** Every request of node `nodeId` that is kept, newest first. */
+  /** Returns the kept requests of node `nodeId`, newest first. */
   ofNode(nodeId: number): NodeRequest[] {
     return this.#kept()
       .filter((request) => request.nodeId === nodeId)

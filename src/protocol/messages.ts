@@ -28,8 +28,8 @@ export const nodeSchema = z.object({
   /** Name given by a user, or null to show "Node <id>". */
   name: z.string().nullable().default(null),
   /**
-   * The node type's kind, for icons and fitting controls: motion, garage, weather, switch, water,
-   * doorbell, sonar, sprinkler, thermostat or generic; null until the hub has decided.
+   * The node type's kind, which picks the icon and the controls: motion, garage, weather, switch,
+   * water, doorbell, sonar, sprinkler, thermostat or generic. It is null until the hub has decided.
    */
   kind: z.string().nullable().default(null),
   /** Node type name (from the config's nodes/nodeTypes, or the node's own TYPE token); null for generic. */
@@ -70,16 +70,16 @@ export const linkStatusSchema = z.object({
   /** A suspected problem while the port is open, such as a wrong baud rate; null when none. */
   warning: z.string().nullable().default(null),
   /**
-   * Whether the radio gateway responds to the dialect's probes (mysensors I_VERSION): false marks a silent
-   * gateway as disconnected. Null or absent when the dialect does not probe or no answer is due yet.
+   * Whether the radio gateway replies to the dialect's probes (mysensors I_VERSION): false marks a silent
+   * gateway as disconnected. Null or absent when the dialect does not probe or no reply is due yet.
    */
   responding: z.boolean().nullable().optional(),
 });
 export type LinkStatus = z.infer<typeof linkStatusSchema>;
 
 /**
- * A direct send: `sent` reached the radio gateway; `queued` waits for a closed link to reopen (and
- * becomes `sent` or `expired`); `failed` could not be written.
+ * The state of a direct send. `sent` reached the radio gateway. `queued` waits for a closed link to
+ * reopen and then becomes `sent` or `expired`. `failed` could not be written.
  */
 export const commandStateSchema = z.enum(['queued', 'sent', 'failed', 'expired']);
 export const commandSchema = z.object({
@@ -195,7 +195,7 @@ export const snapshotMessage = z.object({
 export const nodeMessage = z.object({ type: z.literal('node'), node: nodeSchema });
 /** A node deleted by a user (its history is gone too). */
 export const nodeRemovedMessage = z.object({ type: z.literal('nodeRemoved'), nodeId: z.int() });
-/** One radio gateway's link status changed; `link.gateway` says which. */
+/** A change of one radio gateway's link status, named by `link.gateway`. */
 export const linkMessage = z.object({ type: z.literal('link'), link: linkStatusSchema });
 /** A request was created or changed state. */
 export const requestMessage = z.object({ type: z.literal('request'), request: requestSchema });
@@ -203,7 +203,7 @@ export const requestMessage = z.object({ type: z.literal('request'), request: re
 export const commandMessage = z.object({ type: z.literal('command'), command: commandSchema });
 /** Live log entries, only to clients that subscribed to the log. */
 export const logMessage = z.object({ type: z.literal('log'), entries: z.array(logEntrySchema) });
-/** The answer to a client message with `id`: carries the command for a `command` message. */
+/** The reply to a client message with `id`, with the command when the message was a `command`. */
 export const replyMessage = z.object({ type: z.literal('reply'), id: z.string(), command: commandSchema.optional() });
 export const errorMessage = z.object({ type: z.literal('error'), id: z.string().nullable(), error: errorBodySchema });
 

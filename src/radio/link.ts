@@ -1,6 +1,6 @@
 import type { LinkStatus } from '../protocol/index.js';
 
-/** What a link knows about itself; the hub adds the radio gateway's name and dialect. */
+/** A link's status as the link reports it. The hub adds the radio gateway's name and dialect. */
 export type LinkOwnStatus = Omit<LinkStatus, 'gateway' | 'dialect' | 'responding'>;
 
 /** Events a radio link emits. */

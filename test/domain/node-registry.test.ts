@@ -44,7 +44,7 @@ test('registry lists nodes by id', () => {
   assert.equal(registry.get(99), undefined);
 });
 
-test('seeds from saved settings and from history merge, and a heard node ignores seeds', () => {
+test('seeds merge; heard nodes ignore seeds', () => {
   const registry = new NodeRegistry();
   const base = { rssi: null, packets: 0, gateway: 'radio', hidden: false, offline: false, batteryLow: false, pinned: [], kind: null, type: null };
   // Saved settings: a name, no readings.

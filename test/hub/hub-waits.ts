@@ -21,7 +21,7 @@ export async function linkOpen(harness: HubHarness): Promise<void> {
   await waitFor('the radio link to open', () => (harness.hub.linkStatuses()[0]?.state === 'open' ? true : undefined));
 }
 
-/** Writes a packet line on the pty and waits until the hub knows the node. */
+/** Writes a packet line on the pty and waits until the hub's registry has the node. */
 export async function hearNode(harness: HubHarness, line: string, nodeId: number): Promise<void> {
   const before = harness.hub.registry.get(nodeId)?.packets ?? 0;
   await harness.radio.write(`${line}\n`);
@@ -33,7 +33,7 @@ export function messagesOf(messages: string[], type: string): Array<Record<strin
   return messages.map((text) => JSON.parse(text) as Record<string, unknown>).filter((message) => message.type === type);
 }
 
-/** How many times the hub wrote `line` to the pty. */
+/** Counts how many times the hub wrote `line` to the pty. */
 export function timesWritten(harness: HubHarness, line: string): number {
   return harness.radio.received.split(/\r?\n/).filter((written) => written === line).length;
 }

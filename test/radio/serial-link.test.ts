@@ -196,7 +196,7 @@ void describe('SerialLink when its device path goes away', () => {
     try {
       link.start();
       await waitFor('link open', () => link.status().state === 'open');
-      // The pty stays alive, so the port sees no close event: only the path is gone, as after a
+      // The pty stays alive, so the port emits no close event. Only the path is gone, as after a
       // replug that left no by-id link behind.
       await unlink(devicePath);
       await waitFor('link closed', () => link.status().state !== 'open');

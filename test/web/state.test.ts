@@ -274,7 +274,7 @@ void test('history URL encodes the metric', () => {
   assert.equal(historyUrl(3, 'a/b c', 10, 20, 500), '/api/nodes/3/metrics/a%2Fb%20c/history?from=10&to=20&points=500');
 });
 
-test('a node page opens on a day, or on an hour for a node heard first within two hours', () => {
+test('initialRange: day, or hour for new nodes', () => {
   const now = Date.parse('2026-06-01T12:00:00.000Z');
   assert.equal(initialRange(null, now), 'day');
   assert.equal(initialRange('not a time', now), 'day');

@@ -236,7 +236,7 @@ void test('token secret is shown once', async () => {
     assert.equal(await page.locator('[data-field="token-secret"]').count(), 0);
     assert.equal((await page.content()).includes(secret), false);
 
-    // Revoking asks once more, and "Keep" backs out without a request.
+    // Revoking takes a second click, and "Keep" backs out without a request.
     await page.getByRole('button', { name: 'Revoke backup' }).click();
     await page.getByRole('button', { name: 'Keep backup' }).click();
     assert.equal(api.requestsTo('DELETE', '/api/tokens/backup').length, 0);

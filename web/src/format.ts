@@ -48,7 +48,7 @@ export function formatRssi(rssi: number | null): string {
 }
 
 /**
- * A metric name as words for people: `timeSinceMotion` reads "time since motion" and `temperature1`
+ * Returns a metric name as words: `timeSinceMotion` becomes "time since motion" and `temperature1`
  * "temperature 1", so narrow cards wrap between words instead of inside one.
  */
 export function metricLabel(name: string): string {

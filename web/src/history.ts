@@ -92,8 +92,8 @@ export function stateSegments(series: Extract<HistorySeries, { kind: 'state' }>,
 }
 
 /**
- * The range a node page opens with: a day, or an hour for a node first heard less than two hours
- * ago, whose readings would otherwise fill a sliver at the right edge of a day-wide chart.
+ * Returns the range a node page opens with: a day, or an hour for a node first heard less than two
+ * hours ago, whose readings would otherwise fill a sliver at the right edge of a day-wide chart.
  */
 export function initialRange(firstSeen: string | null, now: number): RangeName {
   const first = firstSeen === null ? Number.NaN : Date.parse(firstSeen);

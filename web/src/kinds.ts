@@ -56,7 +56,7 @@ export function kindOf(node: NodeTypeFacts): NodeKind {
   return kindWords.find(([pattern]) => pattern.test(typeName))?.[1] ?? 'generic';
 }
 
-/** The parts of a node that say what it is. */
+/** The fields of a node that identify its type. */
 export interface NodeTypeFacts {
   kind: string | null;
   type: string | null;

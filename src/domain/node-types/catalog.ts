@@ -118,14 +118,14 @@ export class NodeTypeCatalog {
     return this.#types.get(name);
   }
 
-  /** The name a user gave node `nodeId` in the config, if any. */
+  /** Returns the name the config gives node `nodeId`, or null. */
   configuredName(nodeId: number): string | null {
     return this.#nodes.get(nodeId)?.name ?? null;
   }
 
   /**
-   * A node's type: the one the config sets for the node, else the one the node reports in its own
-   * `[TYPE:...]` token when that names a known type, else `generic`.
+   * Returns a node's type: the one the config sets for the node, else the one the node reports in
+   * its own `[TYPE:...]` token when that names a known type, else `generic`.
    */
   typeOf(nodeId: number, reportedType: string | null): NodeType {
     const configured = this.#nodes.get(nodeId)?.type;

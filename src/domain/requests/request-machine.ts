@@ -33,7 +33,7 @@ export interface NewRequest {
   timeoutMs: number;
 }
 
-/** A new pending request that times out `timeoutMs` after `time`. */
+/** Creates a pending request that times out `timeoutMs` after `time`. */
 export function createRequest(input: NewRequest): NodeRequest {
   const iso = input.time.toISOString();
   return {
@@ -72,15 +72,15 @@ function moveTo(request: NodeRequest, state: RequestState, time: Date): Transiti
   return { request: { ...request, state, updatedAt: time.toISOString() }, changed: true };
 }
 
-/** Whether the request still waits for its node. */
+/** Returns whether the request still waits for its node. */
 export function isPending(request: NodeRequest): boolean {
   return request.state === 'pending';
 }
 
 /**
- * Finds the pending request of node `nodeId` that a confirmation `name:value` matches: the oldest with
- * the same name and value, else the oldest with the same name, because a node may print the value it
- * applied in another form (`20` for `020`). Returns undefined when none matches.
+ * Finds the pending request of node `nodeId` that a confirmation `name:value` matches. That is the
+ * oldest with the same name and value, else the oldest with the same name, because a node may print
+ * the value it applied in another form (`20` for `020`). Returns undefined when none matches.
  */
 export function matchConfirmation(requests: Iterable<NodeRequest>, nodeId: number, name: string, value: string): NodeRequest | undefined {
   const candidates = [...requests]
@@ -89,7 +89,7 @@ export function matchConfirmation(requests: Iterable<NodeRequest>, nodeId: numbe
   return candidates.find((request) => request.value === value) ?? candidates[0];
 }
 
-/** Whether an ended request is recent enough for the snapshot: it changed within `windowMs` of `now`. */
+/** Returns whether an ended request changed within `windowMs` of `now`, so the snapshot still lists it. */
 export function isRecent(request: NodeRequest, now: Date, windowMs: number): boolean {
   return isPending(request) || now.getTime() - Date.parse(request.updatedAt) <= windowMs;
 }

@@ -2,7 +2,7 @@ import type { Metric } from '../../../src/protocol/index.js';
 import { formatMetricValue, metricLabel } from '../format.js';
 import { RelativeTime } from './relative-time.js';
 
-/** One metric as a table row: its name, its value with unit, and how long ago it arrived. */
+/** Renders one metric as a table row: its name, its value with unit, and how long ago it arrived. */
 export function MetricRow({ name, metric }: { name: string; metric: Metric }) {
   return (
     <tr data-metric={name}>
