@@ -377,7 +377,13 @@ describe('install.sh bad input', () => {
 
   test('real root needs uid 0', { skip: isRoot && !existsSync('/usr/bin/setpriv') ? 'setpriv is missing' : false }, async () => {
     // As root the scripts run through setpriv as nobody, who could not change the system anyway.
-    for (const script of [installScript, uninstallScript]) {
+    // nobody may not enter the checkout (a clone into `mktemp -d` is 0700), so the scripts run from a
+    // copy in a folder that everyone may read.
+    const shared = path.join(tmp, 'shared-deploy');
+    await cp(path.join(repoRoot, 'deploy'), shared, { recursive: true });
+    await chmod(tmp, 0o755);
+    await chmod(shared, 0o755);
+    for (const script of [path.join(shared, 'install.sh'), path.join(shared, 'uninstall.sh')]) {
       const result = await runScript(script, [], { tmp, asNobody: isRoot });
 
       assert.equal(result.code, 1, path.basename(script));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
 import { mozillaIntermediateCiphers } from '../../src/deploy/nginx/index.js';
@@ -43,7 +44,13 @@ before(async () => {
   await writeFile(configFile, yaml);
   const printed = await runGatehouse(['nginx-config', '--config', configFile, '--server-name', '127.0.0.1', '--server-name', 'localhost']);
   assert.equal(printed.code, 0, printed.stderr);
-  site = printed.stdout;
+  // nginx's workers may not enter the checkout (a clone into `mktemp -d` is 0700), so the site
+  // serves a copy of the built UI from the stack's folder, which they are granted below.
+  const builtWeb = fileURLToPath(new URL('../../dist/web', import.meta.url));
+  const servedWeb = path.join(stack.dir, 'web');
+  await cp(builtWeb, servedWeb, { recursive: true });
+  assert.ok(printed.stdout.includes(builtWeb), 'the printed site serves the built UI');
+  site = printed.stdout.replaceAll(builtWeb, servedWeb);
 
   await grantWorkerAccess([stack.dir, stack.dataDir], path.join(stack.dataDir, 'users.htpasswd'));
   nginx = new NginxServer({ dir: path.join(stack.dir, 'nginx'), site, ports: [ports.http, ports.https] });
